@@ -1,0 +1,333 @@
+from datetime import date, datetime, timedelta, timezone
+
+import jwt
+import pytest
+
+from bot.errors import UserError
+from bot.orders.demo import seed_demo
+from bot.orders.identity import LockoutPolicy, customer_from_token, verify
+from bot.orders.models import NewOrder, OrderStatus
+from bot.orders.store import InvalidChange, OrderStore, UnknownOrder
+from bot.secrets import KEY_ENV, SecretBox, generate_key
+from bot.validators import ValidationError
+
+PIN = "738261"
+ACCOUNT = "9876543210"
+SEED_CATEGORIES = {
+    "unpaid_balance", "name_mismatch", "address_mismatch", "all_info_mismatch", "inactive_number",
+    "authorized_signer", "pin_invalid", "account_number", "btn_invalid", "not_portable", "resold_account",
+    "multiple_accounts", "remaining_services", "port_freeze", "hunt_group", "pending_order", "under_contract",
+    "google_voice_unlock",
+}
+
+
+@pytest.fixture(autouse=True)
+def key(monkeypatch):
+    monkeypatch.setenv(KEY_ENV, generate_key())
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "orders.db"
+
+
+@pytest.fixture
+def store(db_path):
+    store = OrderStore(f"sqlite:///{db_path}")
+    yield store
+    store.close()
+
+
+def new_order(**changes) -> NewOrder:
+    values = dict(
+        numbers=("(415) 555-0186", "415.555.0187"), losing_carrier="T-Mobile", account_name="Maria  Lopez",
+        service_zip="94110", contact_email="Maria@Example.com", customer_id="C-1", pin="7382-61",
+        account_number=ACCOUNT,
+    )
+    return NewOrder(**{**values, **changes})
+
+
+# ----------------------------------------------------------------------------- store
+
+def test_add_normalises_and_get_returns_the_order(store):
+    order = store.add(new_order())
+    assert order.order_id == "PO-20001"
+    assert store.get("po-20001") == order
+    assert order.numbers == ("+14155550186", "+14155550187")
+    assert order.account_name == "Maria Lopez"
+    assert order.contact_email == "maria@example.com"
+    assert order.status is OrderStatus.SUBMITTED
+    assert order.has_pin and not hasattr(order, "pin")
+    assert order.created_at.tzinfo is not None
+
+
+def test_order_ids_are_sequential(store):
+    ids = [store.add(new_order()).order_id for _ in range(3)]
+    assert ids == ["PO-20001", "PO-20002", "PO-20003"]
+
+
+def test_explicit_order_id_must_be_new_and_well_formed(store):
+    store.add(new_order(), order_id="PO-10001")
+    with pytest.raises(InvalidChange, match="already exists"):
+        store.add(new_order(), order_id="PO-10001")
+    with pytest.raises(InvalidChange, match="PO-12345"):
+        store.add(new_order(), order_id="ORDER-1")
+
+
+def test_add_rejects_invalid_values(store):
+    with pytest.raises(ValidationError, match="too short"):
+        store.add(new_order(numbers=("123",)))
+    with pytest.raises(ValidationError, match="at least one phone number"):
+        store.add(new_order(numbers=()))
+    assert store.list() == []
+
+
+def test_unknown_order(store):
+    with pytest.raises(UnknownOrder, match="no port order PO-99999") as error:
+        store.get("PO-99999")
+    assert isinstance(error.value, UserError)
+
+
+def test_list_filters_by_status(store):
+    first = store.add(new_order())
+    second = store.add(new_order(status=OrderStatus.DRAFT))
+    assert [o.order_id for o in store.list()] == [first.order_id, second.order_id]
+    assert [o.order_id for o in store.list(status="draft")] == [second.order_id]
+    assert store.list(status=OrderStatus.REJECTED) == []
+    with pytest.raises(InvalidChange, match="Unknown order status"):
+        store.list(status="lost")
+
+
+def test_orders_for_customer(store):
+    mine = store.add(new_order(customer_id="C-7"))
+    store.add(new_order(customer_id="C-8"))
+    assert [o.order_id for o in store.orders_for_customer("C-7")] == [mine.order_id]
+    assert store.orders_for_customer("C-9") == []
+
+
+def test_pin_is_encrypted_in_the_database_file(store, db_path):
+    order = store.add(new_order())
+    store.update_fields(order.order_id, {"pin": "551199"}, actor="customer")
+    store.close()
+    raw = db_path.read_bytes()
+    assert b"738261" not in raw and b"551199" not in raw
+    assert b"pin_encrypted" in raw  # the table is really in this file
+    assert store.reveal_pin(order.order_id) == "551199"
+
+
+def test_reveal_pin_needs_the_right_key(db_path):
+    OrderStore(f"sqlite:///{db_path}").add(new_order())
+    other = OrderStore(f"sqlite:///{db_path}", box=SecretBox(generate_key()))
+    with pytest.raises(UserError, match="can't be decrypted"):
+        other.reveal_pin("PO-20001")
+
+
+def test_reading_needs_no_key_but_storing_a_pin_does(db_path, monkeypatch):
+    OrderStore(f"sqlite:///{db_path}").add(new_order())
+    monkeypatch.delenv(KEY_ENV)
+    keyless = OrderStore(f"sqlite:///{db_path}")
+    assert [o.order_id for o in keyless.list()] == ["PO-20001"]
+    assert keyless.add(new_order(pin=None)).order_id == "PO-20002"
+    with pytest.raises(UserError, match=f"{KEY_ENV} is not set"):
+        keyless.add(new_order())
+
+
+def test_update_fields_audits_with_masked_secrets(store):
+    order = store.add(new_order())
+    updated = store.update_fields(
+        order.order_id,
+        {"pin": "551199", "account_number": "1111-2222-3333", "service_zip": "94110-1234", "losing_carrier": "T-Mobile"},
+        actor="customer:C-1",
+    )
+    assert updated.service_zip == "94110-1234" and updated.account_number == "111122223333"
+    changes = {e.field: e for e in store.audit(order.order_id) if e.field}
+    assert set(changes) == {"pin", "account_number", "service_zip"}  # the unchanged carrier is not audited
+    assert (changes["pin"].old_value, changes["pin"].new_value) == ("••••61", "••••99")
+    assert (changes["account_number"].old_value, changes["account_number"].new_value) == ("••••10", "••••33")
+    assert (changes["service_zip"].old_value, changes["service_zip"].new_value) == ("94110", "94110-1234")
+    assert all(e.actor == "customer:C-1" for e in changes.values())
+    assert store.reveal_pin(order.order_id) == "551199"
+
+
+def test_update_fields_rejects_unknown_fields_and_bad_values(store):
+    order = store.add(new_order())
+    with pytest.raises(InvalidChange, match="Unknown order field.*status"):
+        store.update_fields(order.order_id, {"status": "completed"}, actor="cli")
+    with pytest.raises(ValidationError, match="4 to 10"):
+        store.update_fields(order.order_id, {"pin": "12"}, actor="cli")
+    with pytest.raises(ValidationError, match="not a date"):
+        store.update_fields(order.order_id, {"requested_foc_date": "someday"}, actor="cli")
+    assert [e.field for e in store.audit(order.order_id)] == [None]  # only "order created"
+
+
+def test_update_fields_clears_and_sets_dates_and_lists(store):
+    order = store.add(new_order())
+    updated = store.update_fields(
+        order.order_id,
+        {"pin": None, "requested_foc_date": "2026-12-15", "numbers": ["4155550188"]},
+        actor="cli",
+    )
+    assert not updated.has_pin
+    assert updated.requested_foc_date == date(2026, 12, 15)
+    assert updated.numbers == ("+14155550188",)
+    assert store.reveal_pin(order.order_id) is None
+
+
+def test_rejection_and_resubmission(store):
+    order = store.add(new_order())
+    with pytest.raises(InvalidChange, match="only a rejected order"):
+        store.resubmit(order.order_id, actor="bot")
+    rejected = store.record_rejection(order.order_id, "pin_invalid", f"WPR 8C Invalid PIN {PIN}")
+    assert rejected.status is OrderStatus.REJECTED
+    assert rejected.latest_rejection.category == "pin_invalid"
+    assert rejected.latest_rejection.carrier_text == "WPR 8C Invalid PIN ••••61"
+    resubmitted = store.resubmit(order.order_id, actor="bot")
+    assert resubmitted.status is OrderStatus.RESUBMITTED
+    statuses = [(e.actor, e.old_value, e.new_value) for e in store.audit(order.order_id) if e.field == "status"]
+    assert statuses == [("carrier", "submitted", "rejected"), ("bot", "rejected", "resubmitted")]
+
+
+def test_unknown_rejection_category(store):
+    order = store.add(new_order())
+    with pytest.raises(InvalidChange, match="Unknown rejection category"):
+        store.record_rejection(order.order_id, "bad_luck", "no")
+
+
+def test_masked_view_hides_secrets(store):
+    shown = store.add(new_order()).masked()
+    assert shown["pin"] == "••••" and shown["account_number"] == "••••3210"
+    assert PIN not in str(shown) and ACCOUNT not in str(shown)
+    assert shown["status"] == "submitted" and shown["numbers"] == ["+14155550186", "+14155550187"]
+
+
+def test_tickets_mask_the_orders_secrets(store):
+    order = store.add(new_order())
+    first = store.open_ticket("pin_invalid", f"PIN {PIN}, account {ACCOUNT}, ssn 4321", order_id=order.order_id,
+                              conversation_id="conv-1", secrets=["4321"])
+    second = store.open_ticket("out_of_scope", "general question")
+    assert (first, second) == ("T-100001", "T-100002")
+    ticket = store.tickets(order.order_id)[0]
+    assert ticket.summary == "PIN ••••61, account ••••10, ssn ••••"
+    assert (ticket.status, ticket.conversation_id, ticket.order_id) == ("open", "conv-1", order.order_id)
+    with pytest.raises(UnknownOrder):
+        store.open_ticket("pin_invalid", "x", order_id="PO-99999")
+
+
+def test_default_database_comes_from_env_or_var_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    OrderStore().add(new_order())
+    assert (tmp_path / "var" / "orders.db").is_file()
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'other' / 'x.db'}")
+    assert OrderStore().list() == []
+    assert (tmp_path / "other" / "x.db").is_file()
+
+
+# ----------------------------------------------------------------------------- identity
+
+@pytest.mark.parametrize("verifier", ["94110", " 94110-1234 ", "MARIA@example.com", "maria@example.com "])
+def test_verify_accepts_zip_or_email(store, verifier):
+    order = store.add(new_order())
+    assert verify(store, order.order_id, verifier) == order
+
+
+def test_verify_canadian_postal_code(store):
+    order = store.add(new_order(service_zip="K1A 0B1"))
+    assert verify(store, order.order_id, "k1a0b1") == order
+
+
+@pytest.mark.parametrize(("order_id", "verifier"), [("PO-20001", "94111"), ("PO-20001", "other@example.com"),
+                                                    ("PO-20001", ""), ("PO-99999", "94110")])
+def test_verify_gives_the_same_none_for_wrong_verifier_and_unknown_order(store, order_id, verifier):
+    store.add(new_order())
+    assert verify(store, order_id, verifier) is None
+
+
+def test_lockout_after_three_failures_for_fifteen_minutes():
+    policy = LockoutPolicy()
+    failures: list[float] = []
+    for now in (0.0, 60.0):
+        failures = policy.record_failure(failures, now)
+    assert not policy.is_locked(failures, 61.0)
+    assert policy.remaining_attempts(failures, 61.0) == 1
+    failures = policy.record_failure(failures, 120.0)
+    assert policy.locked_until(failures, 121.0) == 120.0 + 900
+    assert policy.is_locked(failures, 1019.0)
+    assert policy.remaining_attempts(failures, 1019.0) == 0
+    assert not policy.is_locked(failures, 1020.0)
+    assert policy.remaining_attempts(failures, 1020.0) == 3
+
+
+def test_spread_out_failures_do_not_lock():
+    policy = LockoutPolicy()
+    failures = [0.0, 1000.0, 2000.0]
+    assert not policy.is_locked(failures, 2001.0)
+    assert policy.record_failure(failures, 2100.0) == [2000.0, 2100.0]  # the old ones are dropped
+
+
+def test_lockout_policy_is_configurable():
+    policy = LockoutPolicy(max_failures=2, window=10, lockout=30)
+    assert policy.is_locked([0.0, 5.0], 34.0) and not policy.is_locked([0.0, 5.0], 35.0)
+    assert not policy.is_locked([0.0, 11.0], 12.0)
+    assert policy.remaining_attempts([0.0, 5.0, 40.0], 41.0) == 1  # the expired lock's failures no longer count
+
+
+SECRET = "test-signing-secret-" + "x" * 48  # long enough for HS512 too
+
+
+def token(secret: str = SECRET, algorithm: str = "HS256", **claims) -> str:
+    claims.setdefault("sub", "C-10007")
+    claims.setdefault("exp", datetime.now(timezone.utc) + timedelta(minutes=5))
+    return jwt.encode({k: v for k, v in claims.items() if v is not None}, secret, algorithm=algorithm)
+
+
+def test_customer_from_valid_token():
+    assert customer_from_token(token(), SECRET) == "C-10007"
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        token(exp=datetime.now(timezone.utc) - timedelta(seconds=5)),
+        token(secret="another-signing-secret-" + "y" * 48),
+        token(exp=None),
+        token(sub=None),
+        token(algorithm="HS512"),
+        "not-a-token",
+        "",
+    ],
+)
+def test_bad_or_expired_tokens_give_none(bad):
+    assert customer_from_token(bad, SECRET) is None
+
+
+# ----------------------------------------------------------------------------- demo
+
+def test_seed_demo_creates_one_rejected_order_per_seed_reason(store):
+    created = seed_demo(store)
+    assert [o.order_id for o in created] == [f"PO-{10001 + i}" for i in range(18)]
+    assert {o.latest_rejection.category for o in created} == SEED_CATEGORIES
+    assert all(o.status is OrderStatus.REJECTED and o.latest_rejection.carrier_text for o in created)
+    assert all(n.startswith("+1") and n[5:9] == "5550" and n[9] == "1" for o in created for n in o.numbers)
+    by_category = {o.latest_rejection.category: o for o in created}
+    assert by_category["pin_invalid"].losing_carrier == "T-Mobile"
+    assert by_category["google_voice_unlock"].losing_carrier == "Google Voice"
+    for order in created:
+        assert verify(store, order.order_id, order.service_zip) == order
+        assert verify(store, order.order_id, order.contact_email.upper()) == order
+
+
+def test_seed_demo_is_idempotent_and_keeps_new_orders_apart(store):
+    first = store.add(new_order())
+    assert len(seed_demo(store)) == 18
+    assert seed_demo(store) == []
+    assert len(store.list()) == 19
+    assert store.add(new_order()).order_id == "PO-20002"
+    assert first.order_id == "PO-20001"
+
+
+def test_seed_demo_without_the_pin_key_creates_nothing(store, monkeypatch):
+    monkeypatch.delenv(KEY_ENV)
+    with pytest.raises(UserError, match=f"{KEY_ENV} is not set"):
+        seed_demo(store)
+    assert store.list() == []
