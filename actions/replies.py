@@ -1,0 +1,14 @@
+"""Sends `bot.replies.Reply` values through Rasa's dispatcher: the one Rasa-facing formatter."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.replies import Reply
+
+
+def send(dispatcher: CollectingDispatcher, replies: Iterable[Reply]) -> None:
+    for reply in replies:
+        buttons = [{"title": b.title, "payload": b.payload} for b in reply.buttons]
+        dispatcher.utter_message(text=reply.text, buttons=buttons or None)

@@ -1,0 +1,58 @@
+"""`python -m bot classify`: what the trained model makes of each message, as JSON lines.
+
+It loads the same model file the server runs (models/assistant.tar.gz), parses each message
+and prints `{"text", "intent", "category", "categories", "confidence", "entities"}`.
+This module is an adapter: it is the one place in the command line that imports Rasa.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from bot.errors import UserError
+from bot.launcher import DEFAULT_MODEL
+from bot.understanding import understand
+
+
+class Classifier:
+    def __init__(self, model: Path = DEFAULT_MODEL):
+        if not model.is_file():
+            raise UserError(f"no trained model at {model}: run `make train` first")
+        os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+        os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        logging.disable(logging.WARNING)  # keep stdout/stderr to the answers and real errors
+        from rasa.core.agent import Agent  # heavy import, only once a model is known to exist
+
+        self._agent = Agent.load(str(model))
+        self._loop = asyncio.new_event_loop()
+
+    def classify(self, text: str) -> dict:
+        parse = self._loop.run_until_complete(self._agent.parse_message(text))
+        return understand(parse).as_json()
+
+    def classify_lines(self, lines: Iterable[str]) -> Iterator[dict]:
+        for line in lines:
+            if line.strip():
+                yield self.classify(line.rstrip("\n"))
+
+
+def _classify_command(args: argparse.Namespace) -> int:
+    classifier = Classifier(args.model)
+    messages = [args.text] if args.text is not None else sys.stdin
+    for result in classifier.classify_lines(messages):
+        print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "classify", help="print the intent, rejection category and entities of each message")
+    parser.add_argument("--text", help="one message (default: one message per line on stdin)")
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    parser.set_defaults(func=_classify_command)

@@ -1,0 +1,286 @@
+"""Starts the whole assistant on the embedded defaults: `python -m bot run` (what `make run` calls).
+
+The same `Stack` is used by the end-to-end tests and the benchmark, so what is tested is
+what a user runs. Secrets come from `.env`; on the first run it is written with random values.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.fernet import Fernet
+
+from bot.errors import UserError
+from bot.web.server import WidgetServer, serve
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
+
+# Secrets the servers need; each line's value is generated on the first run.
+SECRET_GENERATORS = {
+    "RASA_API_TOKEN": lambda: secrets.token_urlsafe(32),
+    "PIN_ENCRYPTION_KEY": lambda: Fernet.generate_key().decode(),
+    "CUSTOMER_TOKEN_SECRET": lambda: secrets.token_urlsafe(32),
+}
+
+
+def read_env_file(path: Path) -> dict[str, str]:
+    values = {}
+    for number, line in enumerate(path.read_text().splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip():
+            raise UserError(f"{path}:{number}: expected KEY=VALUE, found {line[:40]!r}")
+        values[key.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def ensure_env_file(path: Path) -> tuple[dict[str, str], list[str]]:
+    """Reads `.env`, adding any missing secret with a random value. Returns (values, added keys)."""
+    values = read_env_file(path) if path.exists() else {}
+    added = [key for key in SECRET_GENERATORS if not values.get(key)]
+    if added:
+        with path.open("a") as env_file:
+            if path.stat().st_size == 0:
+                env_file.write("# Secrets for the porting assistant; keep this file out of git.\n")
+            for key in added:
+                values[key] = SECRET_GENERATORS[key]()
+                env_file.write(f"{key}={values[key]}\n")
+        path.chmod(0o600)
+    return values, added
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_for_http(url: str, deadline: float, process: subprocess.Popen, log: Path) -> None:
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise UserError(f"{log.stem} server exited with code {process.returncode}; "
+                            f"last lines of {log}:\n{_tail(log)}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            time.sleep(0.3)
+    raise UserError(f"{log.stem} server did not answer at {url} in time; see {log}")
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+
+@dataclass
+class Settings:
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8080
+    var_dir: Path = PROJECT_ROOT / "var"
+    model: Path = DEFAULT_MODEL
+    env_file: Path = PROJECT_ROOT / ".env"
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://localhost:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://localhost:{self.web_port}"
+
+    @property
+    def cors_origins(self) -> tuple[str, ...]:
+        """Only the demo page may call the Rasa server from a browser, unless CORS_ORIGINS says more."""
+        configured = os.environ.get("CORS_ORIGINS", "").split()
+        return (self.web_url, f"http://127.0.0.1:{self.web_port}", *configured)
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_dir / "logs"
+
+    @property
+    def tracker_db(self) -> Path:
+        return self.var_dir / "tracker.db"
+
+
+class Stack:
+    """The action server and the Rasa server, started in order and stopped together."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.processes: dict[str, subprocess.Popen] = {}
+        self.web: WidgetServer | None = None
+        self.env_values: dict[str, str] = {}
+        self.added_secrets: list[str] = []
+
+    @property
+    def api_token(self) -> str:
+        return self.env_values["RASA_API_TOKEN"]
+
+    def environment(self) -> dict[str, str]:
+        settings = self.settings
+        return {
+            **os.environ,
+            **self.env_values,
+            "RASA_TELEMETRY_ENABLED": "false",
+            "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2",
+            "ACTION_ENDPOINT_URL": f"http://localhost:{settings.action_port}/webhook",
+            "TRACKER_DB": str(settings.tracker_db),
+            **settings.extra_env,
+        }
+
+    def _prepare(self, ports: dict[str, int]) -> None:
+        settings = self.settings
+        if not settings.model.exists():
+            raise UserError(f"no trained model at {settings.model}: run `make train` first")
+        for name, port in ports.items():
+            if port_in_use(port):
+                raise UserError(f"port {port} for the {name} is already in use (another `make run`?). "
+                                f"Stop that process, or choose other ports with --rasa-port/--action-port/--web-port.")
+        self.env_values, self.added_secrets = ensure_env_file(settings.env_file)
+        settings.log_dir.mkdir(parents=True, exist_ok=True)
+
+    def start_actions(self, timeout: float = 60) -> "Stack":
+        """Only the action server (for `rasa shell`, which runs the Rasa side in-process)."""
+        self._prepare({"action server": self.settings.action_port})
+        self._spawn_actions()
+        self._wait_or_stop({"actions": f"http://127.0.0.1:{self.settings.action_port}/health"},
+                           time.monotonic() + timeout)
+        return self
+
+    def _spawn_actions(self) -> None:
+        self._spawn("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
+                                "--port", str(self.settings.action_port)])
+
+    def start(self, timeout: float = 180) -> "Stack":
+        settings = self.settings
+        self._prepare({"Rasa server": settings.rasa_port, "action server": settings.action_port,
+                       "chat widget": settings.web_port})
+        self._spawn_actions()
+        self._spawn("rasa", [sys.executable, "-m", "rasa", "run", "--model", str(settings.model),
+                             "--port", str(settings.rasa_port), "--enable-api",
+                             "--auth-token", self.api_token,
+                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                             "--cors", *settings.cors_origins])
+        self._wait_or_stop({"actions": f"http://127.0.0.1:{settings.action_port}/health",
+                            "rasa": f"http://127.0.0.1:{settings.rasa_port}/"},
+                           time.monotonic() + timeout)
+        self.web = serve(settings.web_port, settings.rasa_url)
+        return self
+
+    def _spawn(self, name: str, command: list[str]) -> None:
+        # A session of its own: Ctrl-C reaches the launcher, which stops children in order.
+        with (self.settings.log_dir / f"{name}.log").open("ab") as log:
+            self.processes[name] = subprocess.Popen(
+                command, cwd=PROJECT_ROOT, env=self.environment(), stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True)
+
+    def _wait_or_stop(self, urls: dict[str, str], deadline: float) -> None:
+        try:
+            for name, url in urls.items():
+                wait_for_http(url, deadline, self.processes[name], self.settings.log_dir / f"{name}.log")
+        except BaseException:
+            self.stop()
+            raise
+
+    def exited(self) -> str | None:
+        """Name of a server that stopped on its own, if any."""
+        return next((name for name, p in self.processes.items() if p.poll() is not None), None)
+
+    def stop(self) -> None:
+        if self.web:
+            self.web.shutdown()
+            self.web = None
+        for process in reversed(list(self.processes.values())):
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self.processes.clear()
+
+    def __enter__(self) -> "Stack":  # `with Stack(settings).start() as stack:`
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _run_command(args: argparse.Namespace) -> int:
+    settings = Settings(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port)
+    stack = Stack(settings)
+    print("Starting the action server, the Rasa server and the chat widget (about 20 seconds)...", flush=True)
+    started = time.monotonic()
+    stack.start()
+    # Ctrl-C, and SIGTERM from a supervisor, stop every server. SIGINT is set explicitly
+    # because a shell that starts us in the background leaves it ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    if stack.added_secrets:
+        print(f"Wrote new random secrets to {settings.env_file}: {', '.join(stack.added_secrets)}")
+    print(f"""
+Porting assistant is up ({time.monotonic() - started:.0f} s):
+  REST channel   {settings.rasa_url}/webhooks/rest/webhook
+  HTTP API       {settings.rasa_url}/  (token: RASA_API_TOKEN in {settings.env_file.name})
+  Action server  http://localhost:{settings.action_port}/health
+  Chat widget    {settings.web_url}  (demo page; embed with one <script> tag, see README)
+  Logs           {settings.log_dir}/
+Press Ctrl-C to stop.""", flush=True)
+    try:
+        while (name := stack.exited()) is None:
+            time.sleep(0.5)
+        print(f"The {name} server stopped unexpectedly; see {settings.log_dir}/{name}.log", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nStopping...", flush=True)
+        return 0
+    finally:
+        stack.stop()
+
+
+def _shell_command(args: argparse.Namespace) -> int:
+    """`rasa shell` in this terminal, with the action server running behind it."""
+    stack = Stack(Settings(action_port=args.action_port))
+    with stack.start_actions():
+        return subprocess.call([sys.executable, "-m", "rasa", "shell", "--model", str(stack.settings.model),
+                                "--endpoints", "endpoints.yml"], cwd=PROJECT_ROOT, env=stack.environment())
+
+
+def register(subparsers) -> None:
+    ports = argparse.ArgumentParser(add_help=False)
+    ports.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    run = subparsers.add_parser("run", parents=[ports], help="start the action server and the Rasa server")
+    run.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    run.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    run.set_defaults(func=_run_command)
+    shell = subparsers.add_parser("shell", parents=[ports], help="chat in the terminal (rasa shell)")
+    shell.set_defaults(func=_shell_command)

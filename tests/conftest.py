@@ -1,0 +1,78 @@
+"""Fixtures shared by every test: required programs, and the real servers for end-to-end tests."""
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from bot.launcher import DEFAULT_MODEL, Settings, Stack, free_port
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skips when a program or file the test needs is missing; in CI that is a failure."""
+    if condition:
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true and {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def require_program(path_or_name: str, package: str) -> str:
+    found = shutil.which(path_or_name)
+    require(found is not None, f"{path_or_name} not installed (apt-get install {package})")
+    return found
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> Path:
+    require(DEFAULT_MODEL.is_file(), f"no trained model at {DEFAULT_MODEL} (run `make train`)")
+    return DEFAULT_MODEL
+
+
+def stack_settings(var_dir: Path) -> Settings:
+    """Servers on free ports with their own databases, logs and .env, beside a developer's."""
+    return Settings(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
+                    var_dir=var_dir, env_file=var_dir / ".env")
+
+
+@pytest.fixture(scope="session")
+def stack(trained_model, tmp_path_factory) -> Stack:
+    with Stack(stack_settings(tmp_path_factory.mktemp("stack"))).start() as running:
+        yield running
+
+
+class RestClient:
+    """A customer talking to the Rasa REST channel, as the website widget does."""
+
+    def __init__(self, stack: Stack, sender: str):
+        self.stack, self.sender = stack, sender
+
+    def say(self, message: str, metadata: dict | None = None) -> list[dict]:
+        body = {"sender": self.sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        response = requests.post(f"{self.stack.settings.rasa_url}/webhooks/rest/webhook",
+                                 json=body, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    def texts(self, message: str) -> str:
+        """Every text the bot answered, joined: what a customer reads."""
+        return "\n".join(reply.get("text", "") for reply in self.say(message))
+
+    def tracker(self) -> dict:
+        response = requests.get(
+            f"{self.stack.settings.rasa_url}/conversations/{self.sender}/tracker",
+            params={"token": self.stack.api_token}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture
+def customer(stack, request) -> RestClient:
+    return RestClient(stack, sender=f"test-{request.node.name}-{os.getpid()}")

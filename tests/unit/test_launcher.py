@@ -1,0 +1,53 @@
+import socket
+
+import pytest
+
+from bot.errors import UserError
+from bot.launcher import Settings, Stack, ensure_env_file, port_in_use, read_env_file
+
+
+def test_first_run_writes_random_secrets_and_keeps_them(tmp_path):
+    env = tmp_path / ".env"
+    values, added = ensure_env_file(env)
+    assert set(added) == {"RASA_API_TOKEN", "PIN_ENCRYPTION_KEY", "CUSTOMER_TOKEN_SECRET"}
+    assert len(values["RASA_API_TOKEN"]) >= 32
+    assert env.stat().st_mode & 0o777 == 0o600
+    again, added_again = ensure_env_file(env)
+    assert added_again == [] and again == values
+
+
+def test_a_missing_secret_is_added_and_existing_values_are_kept(tmp_path):
+    env = tmp_path / ".env"
+    env.write_text("# mine\nRASA_API_TOKEN=chosen-by-me\nSLACK_TOKEN='xoxb-1'\n")
+    values, added = ensure_env_file(env)
+    assert values["RASA_API_TOKEN"] == "chosen-by-me" and values["SLACK_TOKEN"] == "xoxb-1"
+    assert "RASA_API_TOKEN" not in added and "PIN_ENCRYPTION_KEY" in added
+    assert read_env_file(env)["PIN_ENCRYPTION_KEY"] == values["PIN_ENCRYPTION_KEY"]
+
+
+def test_a_malformed_env_line_is_named(tmp_path):
+    env = tmp_path / ".env"
+    env.write_text("RASA_API_TOKEN=x\nnot a setting\n")
+    with pytest.raises(UserError, match=r"\.env:2: expected KEY=VALUE"):
+        read_env_file(env)
+
+
+def test_a_port_in_use_gets_a_clear_message(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert port_in_use(port)
+        model = tmp_path / "model.tar.gz"
+        model.write_bytes(b"")
+        stack = Stack(Settings(rasa_port=port, action_port=port + 1, var_dir=tmp_path,
+                               model=model, env_file=tmp_path / ".env"))
+        with pytest.raises(UserError, match=f"port {port} for the Rasa server is already in use"):
+            stack.start()
+    assert stack.processes == {}
+
+
+def test_a_missing_model_says_to_train(tmp_path):
+    stack = Stack(Settings(var_dir=tmp_path, model=tmp_path / "none.tar.gz", env_file=tmp_path / ".env"))
+    with pytest.raises(UserError, match="run `make train`"):
+        stack.start()
