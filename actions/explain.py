@@ -9,7 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send
 from bot.catalog import load_catalog
-from bot.replies import clarify_rejection, define_term, explain_rejection
+from bot.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection
 from bot.understanding import Understanding, understand
 
 # How many likely categories the clarifying question offers, and how unlikely is too unlikely.
@@ -28,7 +28,7 @@ def explain(dispatcher: CollectingDispatcher, tracker: Tracker,
     waiting = [c for c in [*(tracker.get_slot("pending_categories") or []), *others] if c != main]
     waiting = list(dict.fromkeys(waiting))
     carrier = _entity(understanding, "carrier") or tracker.get_slot("losing_carrier")
-    send(dispatcher, explain_rejection(main, carrier, tuple(waiting)))
+    send(dispatcher, [*explain_rejection(main, carrier, tuple(waiting)), FIX_OFFER])
     return [SlotSet("rejection_category", main), SlotSet("pending_categories", waiting),
             SlotSet("losing_carrier", carrier)]
 
@@ -40,8 +40,8 @@ class ActionExplainRejection(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
             domain: dict[str, Any]) -> list[EventType]:
         understanding = understand(tracker.latest_message)
-        if not understanding.categories:  # reached by a rule, so the intent names one
-            send(dispatcher, [clarify_rejection([])])
+        if not understanding.categories:  # "my port was rejected", and no reason in the words
+            dispatcher.utter_message(response="utter_ask_rejection_reason")
             return []
         return explain(dispatcher, tracker, understanding)
 

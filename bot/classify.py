@@ -28,6 +28,10 @@ class Classifier:
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         logging.disable(logging.WARNING)  # keep stdout/stderr to the answers and real errors
         from rasa.core.agent import Agent  # heavy import, only once a model is known to exist
+        from rasa.utils.log_utils import configure_structlog
+
+        # Unconfigured, Rasa's structlog prints every parse (message text included) to stdout.
+        configure_structlog(logging.WARNING)
 
         self._agent = Agent.load(str(model))
         self._loop = asyncio.new_event_loop()
@@ -43,6 +47,8 @@ class Classifier:
 
 
 def _classify_command(args: argparse.Namespace) -> int:
+    if args.text is not None and not args.text.strip():
+        raise UserError("nothing to classify: --text is empty")
     classifier = Classifier(args.model)
     messages = [args.text] if args.text is not None else sys.stdin
     for result in classifier.classify_lines(messages):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import secrets
 import signal
 import socket
@@ -18,13 +19,19 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
 from cryptography.fernet import Fernet
 
 from bot.errors import UserError
+from bot.orders.demo import seed_demo
+from bot.orders.store import OrderStore
+from bot.secrets import SecretBox
 from bot.web.server import WidgetServer, serve
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
+CREDENTIALS_TEMPLATE = PROJECT_ROOT / "credentials.yml"
+SLACK_CHANNEL = "bot.channels.slack.SlackChannel"  # its section in credentials.yml
 
 # Secrets the servers need; each line's value is generated on the first run.
 SECRET_GENERATORS = {
@@ -62,6 +69,24 @@ def ensure_env_file(path: Path) -> tuple[dict[str, str], list[str]]:
     return values, added
 
 
+# Channel settings that may stay unset; any other unset ${VAR} leaves its channel out.
+OPTIONAL_CREDENTIALS = {"SLACK_CHANNEL", "SLACK_API_URL"}
+ENV_REFERENCE = re.compile(r"^\$\{(\w+)\}$")
+
+
+def effective_credentials(template: dict, env: dict[str, str]) -> dict:
+    """The channels of credentials.yml whose variables are set (Rasa fails on an unset ${VAR})."""
+    channels = {}
+    for channel, settings in template.items():
+        unset = {key: match[1] for key, value in (settings or {}).items()
+                 if (match := ENV_REFERENCE.match(str(value))) and not env.get(match[1])}
+        if set(unset.values()) - OPTIONAL_CREDENTIALS:
+            continue  # a required variable is unset: the channel stays off
+        channels[channel] = {key: value for key, value in settings.items() if key not in unset} \
+            if settings else settings
+    return channels
+
+
 def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -93,6 +118,15 @@ def wait_for_http(url: str, deadline: float, process: subprocess.Popen, log: Pat
 
 def _tail(path: Path, lines: int = 15) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+
+def seed_demo_orders(database_url: str, pin_key: str) -> int:
+    """Adds the demo orders (one rejected order per seed reason) unless they exist; returns how many."""
+    store = OrderStore(database_url, SecretBox(pin_key))
+    try:
+        return len(seed_demo(store))
+    finally:
+        store.close()
 
 
 @dataclass
@@ -127,6 +161,15 @@ class Settings:
     def tracker_db(self) -> Path:
         return self.var_dir / "tracker.db"
 
+    @property
+    def database_url(self) -> str:
+        """The port order store: DATABASE_URL (PostgreSQL in production) or SQLite in var/."""
+        return os.environ.get("DATABASE_URL") or f"sqlite:///{self.var_dir / 'orders.db'}"
+
+    @property
+    def credentials_file(self) -> Path:
+        return self.var_dir / "credentials.yml"
+
 
 class Stack:
     """The action server and the Rasa server, started in order and stopped together."""
@@ -135,8 +178,10 @@ class Stack:
         self.settings = settings
         self.processes: dict[str, subprocess.Popen] = {}
         self.web: WidgetServer | None = None
+        self.demo_orders = 0
         self.env_values: dict[str, str] = {}
         self.added_secrets: list[str] = []
+        self.channels: dict = {}  # as enabled in the credentials file given to Rasa
 
     @property
     def api_token(self) -> str:
@@ -152,6 +197,7 @@ class Stack:
             "TF_CPP_MIN_LOG_LEVEL": "2",
             "ACTION_ENDPOINT_URL": f"http://localhost:{settings.action_port}/webhook",
             "TRACKER_DB": str(settings.tracker_db),
+            "DATABASE_URL": settings.database_url,
             **settings.extra_env,
         }
 
@@ -165,6 +211,7 @@ class Stack:
                                 f"Stop that process, or choose other ports with --rasa-port/--action-port/--web-port.")
         self.env_values, self.added_secrets = ensure_env_file(settings.env_file)
         settings.log_dir.mkdir(parents=True, exist_ok=True)
+        self.demo_orders = seed_demo_orders(settings.database_url, self.env_values["PIN_ENCRYPTION_KEY"])
 
     def start_actions(self, timeout: float = 60) -> "Stack":
         """Only the action server (for `rasa shell`, which runs the Rasa side in-process)."""
@@ -182,17 +229,26 @@ class Stack:
         settings = self.settings
         self._prepare({"Rasa server": settings.rasa_port, "action server": settings.action_port,
                        "chat widget": settings.web_port})
+        self.write_credentials()
         self._spawn_actions()
         self._spawn("rasa", [sys.executable, "-m", "rasa", "run", "--model", str(settings.model),
                              "--port", str(settings.rasa_port), "--enable-api",
-                             "--auth-token", self.api_token,
-                             "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                             f"--auth-token={self.api_token}",  # "=" form: a token may start with "-"
+                             "--endpoints", "endpoints.yml", "--credentials", str(settings.credentials_file),
                              "--cors", *settings.cors_origins])
         self._wait_or_stop({"actions": f"http://127.0.0.1:{settings.action_port}/health",
                             "rasa": f"http://127.0.0.1:{settings.rasa_port}/"},
                            time.monotonic() + timeout)
         self.web = serve(settings.web_port, settings.rasa_url)
         return self
+
+    def write_credentials(self) -> None:
+        """Writes the channels to enable into var/credentials.yml; secrets stay in the environment."""
+        self.channels = effective_credentials(yaml.safe_load(CREDENTIALS_TEMPLATE.read_text()),
+                                              self.environment())
+        self.settings.credentials_file.write_text(
+            "# Written by `python -m bot run` from credentials.yml; do not edit.\n"
+            + yaml.safe_dump(self.channels, sort_keys=False))
 
     def _spawn(self, name: str, command: list[str]) -> None:
         # A session of its own: Ctrl-C reaches the launcher, which stops children in order.
@@ -247,12 +303,17 @@ def _run_command(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     if stack.added_secrets:
         print(f"Wrote new random secrets to {settings.env_file}: {', '.join(stack.added_secrets)}")
+    if stack.demo_orders:
+        print(f"Added {stack.demo_orders} demo port orders (python -m bot orders list)")
+    slack = (f"{settings.rasa_url}/webhooks/slack/webhook" if SLACK_CHANNEL in stack.channels
+             else "off (set SLACK_TOKEN and SLACK_SIGNING_SECRET, see docs/slack.md)")
     print(f"""
 Porting assistant is up ({time.monotonic() - started:.0f} s):
   REST channel   {settings.rasa_url}/webhooks/rest/webhook
   HTTP API       {settings.rasa_url}/  (token: RASA_API_TOKEN in {settings.env_file.name})
   Action server  http://localhost:{settings.action_port}/health
   Chat widget    {settings.web_url}  (demo page; embed with one <script> tag, see README)
+  Slack          {slack}
   Logs           {settings.log_dir}/
 Press Ctrl-C to stop.""", flush=True)
     try:
@@ -271,8 +332,11 @@ def _shell_command(args: argparse.Namespace) -> int:
     """`rasa shell` in this terminal, with the action server running behind it."""
     stack = Stack(Settings(action_port=args.action_port))
     with stack.start_actions():
+        stack.write_credentials()  # rasa shell reads the credentials file too, and fails on unset ${VAR}s
         return subprocess.call([sys.executable, "-m", "rasa", "shell", "--model", str(stack.settings.model),
-                                "--endpoints", "endpoints.yml"], cwd=PROJECT_ROOT, env=stack.environment())
+                                "--endpoints", "endpoints.yml",
+                                "--credentials", str(stack.settings.credentials_file)],
+                               cwd=PROJECT_ROOT, env=stack.environment())
 
 
 def register(subparsers) -> None:

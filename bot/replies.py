@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.catalog import Catalog, load_catalog
+from bot.fixes import FIELD_TERMS
+from bot.orders.models import PortOrder
 
 
 @dataclass(frozen=True)
@@ -67,3 +69,55 @@ def clarify_rejection(candidates: list[str], catalog: Catalog | None = None) -> 
     buttons = [category_button(category_id, catalog) for category_id in candidates]
     buttons.append(Button("Something else", "/port_rejected"))
     return Reply("I'm not sure I understood. Is your rejection about one of these?", tuple(buttons))
+
+
+PERSON_BUTTON = Button("Talk to a person", "/request_human")
+FIX_OFFER = Reply("Shall we fix your port order now?", (Button("Fix my order now", "/start_fix"), PERSON_BUTTON))
+# What a customer is told after a resubmission, and when an answer can be expected.
+NEXT_STEPS = ("The carrier usually answers within 1 to 2 business days (wireless ports often within "
+              "hours). When they accept, you'll get an e-mail with the firm order commitment (FOC) "
+              "date, the day your number moves. Ask me for the status any time.")
+STATUS_TEXTS = {
+    "draft": "is a draft: it has not been sent to {carrier} yet.",
+    "submitted": "was sent to {carrier} and is waiting for their answer.",
+    "rejected": "was rejected by {carrier}: {reason}.",
+    "resubmitted": "was corrected and resubmitted to {carrier} on {updated}. " + NEXT_STEPS,
+    "foc": "was accepted by {carrier}; your number moves on the FOC date{foc}.",
+    "completed": "is complete: your number has moved to us.",
+    "cancelled": "was cancelled.",
+}
+
+
+def field_help(field: str, carrier: str | None = None, offer_person: bool = False,
+               catalog: Catalog | None = None) -> Reply:
+    """What a field is and where to find it (for a PIN, how this carrier hands one out)."""
+    catalog = catalog or load_catalog()
+    term = catalog.term(FIELD_TERMS.get(field, ""))
+    text = f"{term.term}: {term.definition}" if term else "This is what the carrier needs to accept the port."
+    known = catalog.carrier(carrier) if carrier else None
+    if field == "pin" and known and known.transfer_pin:
+        text += f"\nHow to get it from {known.name}: {known.transfer_pin}"
+    elif field == "pin" and known and not known.pin_required:
+        text += f"\n{known.name} does not usually ask for a PIN; if it does, its customer care can tell you."
+    if offer_person:
+        text += "\nIf you're stuck, I can hand this to a person, or you can try again."
+    return Reply(text, (PERSON_BUTTON,) if offer_person else ())
+
+
+def why_we_ask(field: str | None, catalog: Catalog | None = None) -> Reply:
+    catalog = catalog or load_catalog()
+    term = catalog.term(FIELD_TERMS.get(field or "", ""))
+    if term and term.why_we_ask:
+        return Reply(f"Why we ask: {term.why_we_ask}")
+    return Reply("We only ask for what the carrier checks before it releases your number; nothing "
+                 "on your order changes until you confirm.")
+
+
+def order_status(order: PortOrder, catalog: Catalog | None = None) -> Reply:
+    catalog = catalog or load_catalog()
+    rejection = order.latest_rejection
+    reason = catalog.category(rejection.category).title.lower() if rejection else "no reason given"
+    text = STATUS_TEXTS[order.status.value].format(
+        carrier=order.losing_carrier, reason=reason, updated=order.updated_at.date().isoformat(),
+        foc=f" ({order.requested_foc_date.isoformat()})" if order.requested_foc_date else "")
+    return Reply(f"Port order {order.order_id} for {', '.join(order.numbers)} {text}")

@@ -11,6 +11,9 @@ from cryptography.fernet import Fernet, InvalidToken
 from bot.errors import UserError
 
 KEY_ENV = "PIN_ENCRYPTION_KEY"
+# Fernet tokens are url-safe base64 of a version byte 0x80 and a timestamp: they start "gAAAAA".
+_FERNET_PREFIX = "gAAAAA"
+_FERNET_MIN_LENGTH = 100
 MASK = "••••"  # always four dots, so the mask does not give away the length
 _SECRET_WORDS = {"pin", "passcode", "password", "ssn", "secret"}
 
@@ -42,6 +45,11 @@ class SecretBox:
             ) from None
 
 
+def is_ciphertext(value: str) -> bool:
+    """True for a Fernet token (what `SecretBox.encrypt` returns), which is safe to store."""
+    return value.startswith(_FERNET_PREFIX) and len(value) >= _FERNET_MIN_LENGTH
+
+
 def generate_key() -> str:
     return Fernet.generate_key().decode()
 
@@ -54,13 +62,13 @@ def mask(value: str | None, keep: int = 2) -> str:
     return MASK + value[-keep:] if keep and len(value) - keep >= 4 else MASK
 
 
-def mask_text(text: str, secrets: Iterable[str | None]) -> str:
+def mask_text(text: str, secrets: Iterable[str | None], keep: int = 2) -> str:
     """`text` with every occurrence of each secret (case-insensitive) replaced by its mask."""
     values = sorted({s for s in secrets if s}, key=len, reverse=True)  # longest first: "123456" before "1234"
     if not values:
         return text
     pattern = re.compile("|".join(map(re.escape, values)), re.IGNORECASE)
-    return pattern.sub(lambda match: mask(match.group()), text)
+    return pattern.sub(lambda match: mask(match.group(), keep), text)
 
 
 def looks_like_secret_field(name: str) -> bool:

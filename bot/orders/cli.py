@@ -61,12 +61,14 @@ def show_order(args: argparse.Namespace) -> int:
     store = OrderStore()
     order = store.get(args.order_id)
     audit = [{**asdict(event), "at": event.at.isoformat()} for event in store.audit(order.order_id)]
-    document = {**order.masked(), "audit": audit}
+    tickets = [{"ticket_id": t.ticket_id, "category": t.category, "status": t.status,
+                "created_at": t.created_at.isoformat()} for t in store.tickets(order.order_id)]
+    document = {**order.masked(), "audit": audit, "tickets": tickets}
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
     for name, value in document.items():
-        if name not in ("rejections", "audit") and value not in (None, []):
+        if name not in ("rejections", "audit", "tickets") and value not in (None, []):
             print(f"{name:<22} {', '.join(value) if isinstance(value, list) else value}")
     for rejection in order.rejections:
         print(f"rejected {rejection.rejected_at:%Y-%m-%d %H:%M} [{rejection.category}] {rejection.carrier_text}")

@@ -19,6 +19,7 @@ def test_explains_the_category_and_remembers_it(tracker_for):
     category = CATALOG.category("pin_invalid")
     assert category.meaning in text and f"First step: {category.steps[0]}" in text
     assert category.carrier_notes["T-Mobile"] in text
+    assert [b["payload"] for b in messages[-1]["buttons"]] == ["/start_fix", "/request_human"]
 
 
 def test_a_two_reason_notice_queues_the_second_and_offers_it(tracker_for):
@@ -27,7 +28,7 @@ def test_a_two_reason_notice_queues_the_second_and_offers_it(tracker_for):
     events, messages = run_action(ActionExplainRejection(), tracker)
     assert slots(events)["rejection_category"] == "name_mismatch"
     assert slots(events)["pending_categories"] == ["pin_invalid"]
-    assert messages[-1]["buttons"] == [{"title": "Explain: " + CATALOG.category("pin_invalid").title,
+    assert messages[-2]["buttons"] == [{"title": "Explain: " + CATALOG.category("pin_invalid").title,
                                         "payload": "/rejection_pin_invalid"}]
     # the customer then picks the queued reason: it is explained and leaves the queue
     events, _ = run_action(ActionExplainRejection(), tracker_for(

@@ -1,0 +1,57 @@
+"""The fix form: asks for the fields the rejection's fix family needs (see bot/fixes.py), checks
+every answer, and counts failures per field: after two, it explains the field and offers a person."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.replies import send
+from actions.session import VERIFIED_ORDER, order_store, secret_box
+from bot import fixes
+from bot.catalog import load_catalog
+from bot.replies import field_help
+from bot.validators import ValidationError
+
+FAILURES = "slot_failures"
+FAILURES_BEFORE_HELP = 2
+
+
+class ValidateFixForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_fix_form"
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
+        order_id, category_id = tracker.get_slot(VERIFIED_ORDER), tracker.get_slot("rejection_category")
+        if not order_id or not category_id:
+            return []
+        return fixes.fields_to_ask(load_catalog().category(category_id), order_store().get(order_id))
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: dict[str, Any]) -> list[EventType]:
+        asked = await self.required_slots([], dispatcher, tracker, domain)
+        # Slots cleared when the form starts arrive here as None: only real answers are checked.
+        answers = {name: value for name, value in tracker.slots_to_validate().items()
+                   if name in asked and value is not None}
+        if not answers:
+            return []
+        context = fixes.FixContext(order_store().get(tracker.get_slot(VERIFIED_ORDER)), date.today())
+        failures = dict(tracker.get_slot(FAILURES) or {})
+        box, events = secret_box(), []
+        for field, answer in answers.items():
+            try:
+                value = fixes.check_answer(field, answer, context, box)
+                failures.pop(field, None)
+            except ValidationError as problem:
+                value = None
+                failures[field] = failures.get(field, 0) + 1
+                dispatcher.utter_message(text=str(problem))
+                if failures[field] >= FAILURES_BEFORE_HELP:
+                    send(dispatcher, [field_help(field, context.order.losing_carrier, offer_person=True)])
+            events.append(SlotSet(field, value))
+        return events + [SlotSet(FAILURES, failures)]

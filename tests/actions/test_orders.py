@@ -1,0 +1,136 @@
+"""The order actions and form validations, run as the action server runs them, on a real SQLite store."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import yaml
+from rasa_sdk.events import ActiveLoop
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.forms.fix import ValidateFixForm
+from actions.forms.verify import ValidateVerifyForm
+from actions.handoff import ActionHandoff
+from actions.orders import ActionApplyFix, ActionCancelFix, ActionStartFix
+from actions.session import _store_for, order_store
+from bot.orders.demo import seed_demo
+from bot.secrets import generate_key, is_ciphertext
+from bot.launcher import PROJECT_ROOT
+from tests.actions.conftest import make_tracker, run_action
+
+DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
+
+
+@pytest.fixture(autouse=True)
+def demo_store(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'orders.db'}")
+    monkeypatch.setenv("PIN_ENCRYPTION_KEY", generate_key())
+    seed_demo(order_store())
+    yield order_store()
+    order_store().close()
+    _store_for.cache_clear()
+
+
+def slots(events):
+    return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
+
+
+def validate(form, **tracker_args):
+    """Runs a form's validation with the answers given as freshly extracted slots."""
+    answers = tracker_args.pop("answers")
+    tracker = make_tracker(**tracker_args)
+    tracker.events.append({"event": "user", "text": "answer"})
+    for name, value in answers.items():
+        tracker.events.append({"event": "slot", "name": name, "value": value})
+        tracker.slots[name] = value
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(form.run(dispatcher, tracker, DOMAIN))
+    return events, [m.get("text") or "" for m in dispatcher.messages]
+
+
+def test_the_right_zip_verifies_the_order():
+    events, _ = validate(ValidateVerifyForm(), answers={"order_verifier": "30309"},
+                         slots={"order_id": "PO-10007"})
+    assert slots(events)["verified_order_id"] == "PO-10007"
+
+
+def test_an_unknown_order_and_a_wrong_zip_get_the_same_answer():
+    _, unknown = validate(ValidateVerifyForm(), answers={"order_verifier": "30309"}, slots={"order_id": "PO-19999"})
+    _, wrong = validate(ValidateVerifyForm(), answers={"order_verifier": "11111"}, slots={"order_id": "PO-10007"})
+    assert unknown == wrong and "couldn't match" in wrong[0]
+
+
+def test_three_failures_lock_out_even_the_right_answer():
+    failures = []
+    for _ in range(3):
+        events, texts = validate(ValidateVerifyForm(), answers={"order_verifier": "11111"},
+                                 slots={"order_id": "PO-10007", "lookup_failures": failures})
+        failures = slots(events)["lookup_failures"]
+    assert "paused" in texts[0] and slots(events)["requested_slot"] is None
+    events, texts = validate(ValidateVerifyForm(), answers={"order_verifier": "30309"},
+                             slots={"order_id": "PO-10007", "lookup_failures": failures})
+    assert "paused" in texts[0] and "verified_order_id" not in slots(events)
+
+
+def test_a_badly_formed_order_id_is_explained():
+    events, texts = validate(ValidateVerifyForm(), answers={"order_id": "order 12"}, slots={})
+    assert slots(events)["order_id"] is None and "PO-12345" in texts[0]
+
+
+FIXING_PIN = {"verified_order_id": "PO-10007", "rejection_category": "pin_invalid"}
+
+
+def test_a_pin_answer_is_checked_and_kept_encrypted():
+    events, texts = validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))
+    assert is_ciphertext(slots(events)["pin"]) and texts == []
+    assert slots(events)["requested_slot"] is None  # the PIN was the only field: form done
+
+
+def test_two_bad_answers_explain_the_field_and_offer_a_person():
+    events, texts = validate(ValidateFixForm(), answers={"pin": "1"}, slots=dict(FIXING_PIN))
+    assert slots(events)["slot_failures"] == {"pin": 1} and len(texts) == 1
+    dispatcher_events, texts = validate(ValidateFixForm(), answers={"pin": "2"},
+                                        slots={**FIXING_PIN, "slot_failures": {"pin": 1}})
+    assert slots(dispatcher_events)["slot_failures"] == {"pin": 2}
+    assert "T-Mobile" in texts[1] and "person" in texts[1]
+
+
+def test_confirmation_corrects_and_resubmits_with_an_audit_trail(demo_store):
+    box_pin = validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0]
+    tracker = make_tracker("yes", "affirm", slots={**FIXING_PIN, "pin": slots(box_pin)["pin"]})
+    _, messages = run_action(ActionApplyFix(), tracker)
+    assert "resubmitted" in messages[0]["text"]
+    order = demo_store.get("PO-10007")
+    assert order.status.value == "resubmitted" and demo_store.reveal_pin("PO-10007") == "583920"
+    assert [e.field for e in demo_store.audit("PO-10007") if e.actor == "chat:tester"][0] == "pin"
+
+
+def test_a_split_moves_the_other_numbers_to_a_new_draft_order(demo_store):
+    tracker = make_tracker("yes", "affirm", slots={"verified_order_id": "PO-10012",
+                                                   "rejection_category": "multiple_accounts",
+                                                   "numbers": ["+19195550114"]})
+    _, messages = run_action(ActionApplyFix(), tracker)
+    assert demo_store.get("PO-10012").numbers == ("+19195550114",)
+    drafts = demo_store.list(status="draft")
+    assert [d.numbers for d in drafts] == [("+19195550115",)] and drafts[0].order_id in messages[0]["text"]
+
+
+def test_start_fix_asks_for_the_order_when_nothing_proves_identity():
+    events, _ = run_action(ActionStartFix(), make_tracker("fix it", "start_fix"))
+    assert slots(events)["fix_next"] == "verify" and slots(events)["after_verification"] == "fix"
+
+
+def test_cancel_leaves_the_form_and_changes_nothing(demo_store):
+    before = demo_store.get("PO-10002")
+    events, messages = run_action(ActionCancelFix(), make_tracker("stop", "stop", slots={"account_name": "X"}))
+    assert ActiveLoop(None) in events and slots(events)["account_name"] is None
+    assert "Nothing on your order was changed" in messages[0]["text"] and demo_store.get("PO-10002") == before
+
+
+def test_handoff_stores_a_ticket_with_secrets_masked(demo_store):
+    pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
+    tracker = make_tracker("get me a person", "request_human", slots={**FIXING_PIN, "pin": pin})
+    _, messages = run_action(ActionHandoff(), tracker)
+    [ticket] = demo_store.tickets("PO-10007")
+    assert ticket.ticket_id in messages[0]["text"] and ticket.category == "pin_invalid"
+    assert "583920" not in ticket.summary and "pin: ••••" in ticket.summary
