@@ -101,7 +101,7 @@ def show_order(dispatcher: CollectingDispatcher, order: PortOrder) -> list[Event
     rejection = order.latest_rejection
     if order.status != OrderStatus.REJECTED or rejection is None:
         return [next_step()]
-    dispatcher.utter_message(text=f"The carrier's notice said: \"{rejection.text}\"")
+    dispatcher.utter_message(text=f"The carrier's notice said: \"{rejection.carrier_text}\"")
     send(dispatcher, [*explain_rejection(rejection.category, order.losing_carrier), FIX_OFFER])
     return [SlotSet("rejection_category", rejection.category), SlotSet("losing_carrier", order.losing_carrier),
             next_step()]

@@ -11,7 +11,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.forms.fix import ValidateFixForm
 from actions.forms.verify import ValidateVerifyForm
 from actions.handoff import ActionHandoff
-from actions.orders import ActionApplyFix, ActionCancelFix, ActionStartFix
+from actions.orders import ActionAfterVerification, ActionApplyFix, ActionCancelFix, ActionExplainWhy, \
+    ActionFieldHelp, ActionOrderStatus, ActionShowOrder, ActionStartFix, ActionSummariseFix
 from actions.session import _store_for, order_store
 from bot.orders.demo import seed_demo
 from bot.secrets import generate_key, is_ciphertext
@@ -134,3 +135,39 @@ def test_handoff_stores_a_ticket_with_secrets_masked(demo_store):
     [ticket] = demo_store.tickets("PO-10007")
     assert ticket.ticket_id in messages[0]["text"] and ticket.category == "pin_invalid"
     assert "583920" not in ticket.summary and "pin: ••••" in ticket.summary
+
+
+def test_status_of_a_verified_order_comes_from_the_store():
+    events, messages = run_action(ActionOrderStatus(), make_tracker(
+        "status?", "ask_status", slots={"verified_order_id": "PO-10003"}))
+    assert "PO-10003" in messages[0]["text"] and "rejected by Comcast Business" in messages[0]["text"]
+    assert slots(events)["fix_next"] == "none"
+
+
+def test_after_verification_shows_the_order_and_its_rejection():
+    events, messages = run_action(ActionAfterVerification(), make_tracker(
+        "30309", "inform", slots={"verified_order_id": "PO-10007", "after_verification": "explain"}))
+    texts = " ".join(m["text"] for m in messages)
+    assert "found PO-10007" in texts and "PASSCODE_PIN_INVALID" in texts and "First step" in texts
+    assert slots(events)["rejection_category"] == "pin_invalid"
+
+
+def test_a_different_order_id_than_the_verified_one_needs_its_own_check():
+    events, _ = run_action(ActionShowOrder(), make_tracker(
+        "PO-10003", "provide_order_id", slots={"verified_order_id": "PO-10007", "order_id": "PO-10003"}))
+    assert slots(events)["verified_order_id"] is None and slots(events)["fix_next"] == "verify"
+
+
+def test_the_summary_masks_the_pin_and_asks_to_confirm():
+    pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
+    _, messages = run_action(ActionSummariseFix(), make_tracker(slots={**FIXING_PIN, "pin": pin}))
+    assert "583920" not in messages[0]["text"] and "pin: ••••" in messages[0]["text"]
+    assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
+
+
+def test_why_and_dont_know_explain_the_field_being_asked():
+    why = run_action(ActionExplainWhy(), make_tracker(slots={"requested_slot": "pin"}))[1]
+    help_ = run_action(ActionFieldHelp(), make_tracker(slots={"requested_slot": "pin",
+                                                               "losing_carrier": "Verizon Wireless"}))[1]
+    assert why[0]["text"].startswith("Why we ask") and "encrypted" in why[0]["text"]
+    assert "Verizon" in help_[0]["text"] and help_[0]["buttons"][0]["payload"] == "/request_human"

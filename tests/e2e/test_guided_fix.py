@@ -11,8 +11,10 @@ import json
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass, field
 
+import jwt
 import pytest
 
 from bot.launcher import PROJECT_ROOT
@@ -187,3 +189,18 @@ def test_twenty_guesses_reveal_nothing_and_end_locked_out(stack, customer):
     # even the right order and ZIP now get the same locked answer
     reply = customer.texts("PO-10007") + customer.texts("30309")
     assert "paused" in reply and "found PO-" not in reply
+
+
+def test_a_signed_customer_token_from_the_website_skips_the_identity_check(stack, customer):
+    token = jwt.encode({"sub": "C-10016", "exp": int(time.time()) + 600},
+                       stack.env_values["CUSTOMER_TOKEN_SECRET"], algorithm="HS256")
+    answer = " ".join(m.get("text", "") for m in customer.say(
+        "what's the status of my port?", metadata={"customer_token": token}))
+    assert "PO-10016" in answer and "ZIP" not in answer
+
+
+def test_a_forged_customer_token_gets_the_identity_check(stack, customer):
+    token = jwt.encode({"sub": "C-10016", "exp": int(time.time()) + 600}, "not-the-secret", algorithm="HS256")
+    answer = " ".join(m.get("text", "") for m in customer.say(
+        "what's the status of my port?", metadata={"customer_token": token}))
+    assert "PO-10016" not in answer and "PO-12345" in answer
