@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -75,4 +76,6 @@ class RestClient:
 
 @pytest.fixture
 def customer(stack, request) -> RestClient:
-    return RestClient(stack, sender=f"test-{request.node.name}-{os.getpid()}")
+    # The sender id goes into URL paths: keep it to letters, digits and dashes.
+    name = re.sub(r"[^A-Za-z0-9]+", "-", request.node.name).strip("-")
+    return RestClient(stack, sender=f"test-{name}-{os.getpid()}")
