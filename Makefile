@@ -24,7 +24,7 @@ MODEL := models/assistant.tar.gz
 TRAIN_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 NLP_INPUTS := bot/nlp.py bot/catalog/__init__.py $(wildcard bot/catalog/*.yml)
 
-.PHONY: help install nlp train run shell test eval lock clean
+.PHONY: help install nlp train run shell test eval bench lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ eval: $(MODEL) ## NLU quality: 5-fold cross-validation and the held-out set; per
 	  --out results/cross-validation
 	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/holdout
 	$(PY) -m bot eval-report --results results
+
+bench: $(MODEL) ## latency, throughput, memory and cold start against the targets: results/bench.md (BENCH_ARGS=--train also times training)
+	$(PY) -m bot.bench --out results $(BENCH_ARGS)
 
 lock: ## re-resolve requirements.in into requirements.lock in a clean Python 3.10 venv
 	rm -rf build/lock-venv
