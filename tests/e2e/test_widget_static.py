@@ -16,22 +16,11 @@ from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Dialog, Locator, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 
 from bot.errors import UserError
 from bot.web.server import WidgetServer, serve
-from tests.conftest import require_program
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "results"
 ERROR_TEXT = "Sorry, I couldn't reach the assistant."
 SLOW_REPLY_SECONDS = 1.5
@@ -206,17 +195,6 @@ class ChatPage:
 
 
 # ---- fixtures ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    require_program(CHROMIUM, "chromium")  # skips, or fails when CI=true
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
