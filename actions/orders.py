@@ -24,6 +24,12 @@ def clear_fix() -> list[EventType]:
     return [SlotSet(slot, None) for slot in FIX_SLOTS] + [SlotSet("slot_failures", None)]
 
 
+def fix_answers(tracker: Tracker, order: PortOrder, category_id: str) -> tuple[list[str], dict]:
+    """The fields the fix form asked for this order's rejection, and the answers it kept."""
+    fields = fixes.fields_to_ask(load_catalog().category(category_id), order)
+    return fields, {field: tracker.get_slot(field) for field in fields}
+
+
 def actor(tracker: Tracker) -> str:
     return f"chat:{tracker.sender_id}"
 
@@ -140,8 +146,7 @@ class ActionSummariseFix(Action):
         if order is None or category_id is None:
             dispatcher.utter_message(text="Let's start again: say \"fix my order\".")
             return clear_fix()
-        fields = fixes.fields_to_ask(load_catalog().category(category_id), order)
-        answers = {field: tracker.get_slot(field) for field in fields}
+        fields, answers = fix_answers(tracker, order, category_id)
         text = fixes.summary(order, category_id, fields, answers, secret_box())
         send(dispatcher, [Reply(text, CONFIRM_BUTTONS)])
         return []
@@ -158,8 +163,7 @@ class ActionApplyFix(Action):
         if order is None or category_id is None or order.status != OrderStatus.REJECTED:
             dispatcher.utter_message(text="There is nothing waiting to be resubmitted.")
             return clear_fix()
-        fields = fixes.fields_to_ask(load_catalog().category(category_id), order)
-        answers = {field: tracker.get_slot(field) for field in fields}
+        fields, answers = fix_answers(tracker, order, category_id)
         change = fixes.changes(fields, answers, secret_box())
         moved = [n for n in order.numbers if n not in change.get("numbers", order.numbers)]
         store.update_fields(order.order_id, change, actor(tracker))
