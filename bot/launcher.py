@@ -292,7 +292,8 @@ class Stack:
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    settings = Settings(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port)
+    settings = Settings(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port,
+                        var_dir=args.var_dir, env_file=args.env_file)
     stack = Stack(settings)
     print("Starting the action server, the Rasa server and the chat widget (about 20 seconds)...", flush=True)
     started = time.monotonic()
@@ -330,21 +331,26 @@ Press Ctrl-C to stop.""", flush=True)
 
 def _shell_command(args: argparse.Namespace) -> int:
     """`rasa shell` in this terminal, with the action server running behind it."""
-    stack = Stack(Settings(action_port=args.action_port))
+    stack = Stack(Settings(rasa_port=args.rasa_port, action_port=args.action_port, var_dir=args.var_dir,
+                           env_file=args.env_file))
     with stack.start_actions():
         stack.write_credentials()  # rasa shell reads the credentials file too, and fails on unset ${VAR}s
         return subprocess.call([sys.executable, "-m", "rasa", "shell", "--model", str(stack.settings.model),
-                                "--endpoints", "endpoints.yml",
+                                "--port", str(args.rasa_port), "--endpoints", "endpoints.yml",
                                 "--credentials", str(stack.settings.credentials_file)],
                                cwd=PROJECT_ROOT, env=stack.environment())
 
 
 def register(subparsers) -> None:
-    ports = argparse.ArgumentParser(add_help=False)
-    ports.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
-    run = subparsers.add_parser("run", parents=[ports], help="start the action server and the Rasa server")
-    run.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    common.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    common.add_argument("--var-dir", type=Path, default=Settings.var_dir,
+                        help="databases and logs (default: var/)")
+    common.add_argument("--env-file", type=Path, default=Settings.env_file,
+                        help="secrets, written with random values if missing (default: .env)")
+    run = subparsers.add_parser("run", parents=[common], help="start the action server and the Rasa server")
     run.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
     run.set_defaults(func=_run_command)
-    shell = subparsers.add_parser("shell", parents=[ports], help="chat in the terminal (rasa shell)")
+    shell = subparsers.add_parser("shell", parents=[common], help="chat in the terminal (rasa shell)")
     shell.set_defaults(func=_shell_command)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import sys
 from dataclasses import dataclass, field
 
@@ -10,7 +11,6 @@ import pexpect
 import pytest
 
 from bot.launcher import PROJECT_ROOT, free_port, port_in_use
-from tests.conftest import require
 
 TWO_REASONS = "Reject reason: END USER NAME MISMATCH / PASSCODE_PIN_INVALID"
 # The notice's reasons as the bot names them: it explains one and offers a button for the other.
@@ -19,7 +19,6 @@ PROMPT = "Your input ->"
 SELECTION = "Use arrow keys"  # questionary's hint above a selection list
 FREE_TEXT_CHOICE = "Type out your own message..."  # the list's last choice
 ANSI = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|[()][0-9A-B]|[=>])")
-RASA_SHELL_PORT = 5005  # `rasa shell` serves its own Rasa on this port
 DOWN = "\x1b[B"
 BOT_COLOUR = "\x1b[94m"  # rasa shell prints the bot's messages in blue
 
@@ -47,8 +46,8 @@ class Answer:
 class Shell:
     """The `python -m bot shell` process in a pseudo-terminal."""
 
-    def __init__(self, env: dict[str, str]) -> None:
-        self.process = pexpect.spawn(sys.executable, ["-m", "bot", "shell"], cwd=str(PROJECT_ROOT),
+    def __init__(self, env: dict[str, str], options: list[str]) -> None:
+        self.process = pexpect.spawn(sys.executable, ["-m", "bot", "shell", *options], cwd=str(PROJECT_ROOT),
                                      env=env, encoding="utf-8", timeout=300, dimensions=(60, 220))
         self.transcript: list[str] = []
         self.open_selection: list[str] = []  # the selection list waiting for a choice, if any
@@ -100,17 +99,17 @@ class Shell:
 
 
 @pytest.fixture
-def shell_env(tmp_path) -> dict[str, str]:
-    require(not port_in_use(RASA_SHELL_PORT),
-            f"port {RASA_SHELL_PORT} is in use (a running `make run`?); rasa shell needs it")
-    # What the Makefile exports for `make shell`, with a free action server port.
-    return {**os.environ, "ACTION_PORT": str(free_port()), "RASA_TELEMETRY_ENABLED": "false",
-            "SQLALCHEMY_SILENCE_UBER_WARNING": "1", "TF_CPP_MIN_LOG_LEVEL": "2",
-            "TRACKER_DB": str(tmp_path / "tracker.db")}
+def shell_env() -> dict[str, str]:
+    # What the Makefile exports for `make shell`.
+    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+            "TF_CPP_MIN_LOG_LEVEL": "2"}
 
 
-def test_shell_conversation_with_a_button_choice(trained_model, shell_env):
-    shell = Shell(shell_env)
+def test_shell_conversation_with_a_button_choice(trained_model, shell_env, tmp_path):
+    action_port = free_port()
+    # Its own ports, databases and secrets: the test neither needs nor touches a running `make run`.
+    shell = Shell(shell_env, ["--rasa-port", str(free_port()), "--action-port", str(action_port),
+                              "--var-dir", str(tmp_path), "--env-file", str(tmp_path / ".env")])
     try:
         shell.wait(PROMPT, timeout=300)  # loads the model: slow on a busy machine
 
@@ -131,7 +130,9 @@ def test_shell_conversation_with_a_button_choice(trained_model, shell_env):
         shell.process.expect(pexpect.EOF, timeout=60)
         shell.process.close()
         assert shell.process.exitstatus == 0, "\n".join(shell.transcript)
-        assert not port_in_use(int(shell_env["ACTION_PORT"])), "the action server was left running"
+        assert not port_in_use(action_port), "the action server was left running"
+        with sqlite3.connect(tmp_path / "tracker.db") as db:  # its own tracker store got the conversation
+            assert db.execute("select count(*) from events where type_name = 'user'").fetchone()[0] >= 3
     finally:
         if shell.process.isalive():
             shell.process.terminate(force=True)
