@@ -14,6 +14,7 @@ from actions.replies import send
 from actions.session import VERIFIED_ORDER, order_store, secret_box
 from bot import fixes
 from bot.catalog import load_catalog
+from bot.orders.models import PortOrder
 from bot.replies import field_help
 from bot.validators import ValidationError
 
@@ -25,22 +26,28 @@ class ValidateFixForm(FormValidationAction):
     def name(self) -> str:
         return "validate_fix_form"
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
+    @staticmethod
+    def _order_and_fields(tracker: Tracker) -> tuple[PortOrder | None, list[str]]:
+        """The order being fixed and the fields its rejection needs (one store read)."""
         order_id, category_id = tracker.get_slot(VERIFIED_ORDER), tracker.get_slot("rejection_category")
         if not order_id or not category_id:
-            return []
-        return fixes.fields_to_ask(load_catalog().category(category_id), order_store().get(order_id))
+            return None, []
+        order = order_store().get(order_id)
+        return order, fixes.fields_to_ask(load_catalog().category(category_id), order)
+
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
+        return self._order_and_fields(tracker)[1]
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                                     domain: dict[str, Any]) -> list[EventType]:
-        asked = await self.required_slots([], dispatcher, tracker, domain)
+        order, asked = self._order_and_fields(tracker)
         # Slots cleared when the form starts arrive here as None: only real answers are checked.
         answers = {name: value for name, value in tracker.slots_to_validate().items()
                    if name in asked and value is not None}
         if not answers:
             return []
-        context = fixes.FixContext(order_store().get(tracker.get_slot(VERIFIED_ORDER)), date.today())
+        context = fixes.FixContext(order, date.today())
         failures = dict(tracker.get_slot(FAILURES) or {})
         box, events = secret_box(), []
         for field, answer in answers.items():
