@@ -6,6 +6,7 @@ what a user runs. Secrets come from `.env`; on the first run it is written with 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import re
 import secrets
@@ -32,6 +33,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
 CREDENTIALS_TEMPLATE = PROJECT_ROOT / "credentials.yml"
 SLACK_CHANNEL = "bot.channels.slack.SlackChannel"  # its section in credentials.yml
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # Secrets the servers need; each line's value is generated on the first run.
 SECRET_GENERATORS = {
@@ -118,6 +120,16 @@ def wait_for_http(url: str, deadline: float, process: subprocess.Popen, log: Pat
 
 def _tail(path: Path, lines: int = 15) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
+
+
+def die_with_parent() -> None:
+    """Run in a child before exec: the kernel sends it SIGTERM when the launcher dies, even by
+    SIGKILL, so no server outlives the process that started it (Linux only; elsewhere a no-op)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
 
 
 def seed_demo_orders(database_url: str, pin_key: str) -> int:
@@ -231,7 +243,7 @@ class Stack:
                        "chat widget": settings.web_port})
         self.write_credentials()
         self._spawn_actions()
-        self._spawn("rasa", [sys.executable, "-m", "rasa", "run", "--model", str(settings.model),
+        self._spawn("rasa", [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(settings.model),
                              "--port", str(settings.rasa_port), "--enable-api",
                              f"--auth-token={self.api_token}",  # "=" form: a token may start with "-"
                              "--endpoints", "endpoints.yml", "--credentials", str(settings.credentials_file),
@@ -255,7 +267,7 @@ class Stack:
         with (self.settings.log_dir / f"{name}.log").open("ab") as log:
             self.processes[name] = subprocess.Popen(
                 command, cwd=PROJECT_ROOT, env=self.environment(), stdout=log,
-                stderr=subprocess.STDOUT, start_new_session=True)
+                stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent)
 
     def _wait_or_stop(self, urls: dict[str, str], deadline: float) -> None:
         try:
@@ -335,7 +347,7 @@ def _shell_command(args: argparse.Namespace) -> int:
                            env_file=args.env_file))
     with stack.start_actions():
         stack.write_credentials()  # rasa shell reads the credentials file too, and fails on unset ${VAR}s
-        return subprocess.call([sys.executable, "-m", "rasa", "shell", "--model", str(stack.settings.model),
+        return subprocess.call([sys.executable, "-m", "bot.rasa_server", "shell", "--model", str(stack.settings.model),
                                 "--port", str(args.rasa_port), "--endpoints", "endpoints.yml",
                                 "--credentials", str(stack.settings.credentials_file)],
                                cwd=PROJECT_ROOT, env=stack.environment())
