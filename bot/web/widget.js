@@ -279,10 +279,6 @@
         if (record.used) {
           return;
         }
-        record.used = true;
-        Array.prototype.forEach.call(group.querySelectorAll("button"), function (b) {
-          b.disabled = true;
-        });
         say(String(choice.title), String(choice.payload));
         input.focus();
       });
@@ -437,8 +433,21 @@
     return queue;
   }
 
+  /* Once the customer has answered, earlier choices are out of date: one answer per question. */
+  function spendButtons() {
+    state.messages.forEach(function (record) {
+      if (record.buttons) {
+        record.used = true;
+      }
+    });
+    Array.prototype.forEach.call(log.querySelectorAll(".pc-quick-reply"), function (b) {
+      b.disabled = true;
+    });
+  }
+
   /* Show `shown` as the user's message and send `payload` (a button's payload) or the text. */
   function say(shown, payload) {
+    spendButtons();
     addRecord({ from: "user", text: shown });
     return deliver(payload === undefined ? shown : payload);
   }

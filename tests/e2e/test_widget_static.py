@@ -396,6 +396,22 @@ def test_button_sends_its_payload_but_shows_its_title(chat, fake_rasa):
     assert fake_rasa.messages == ["hello", "/rejection_pin_invalid"]
 
 
+def test_answering_spends_the_buttons_of_earlier_messages(chat, fake_rasa):
+    chat.open()
+    chat.send("hello")
+    chat.send("hello")  # typed instead of clicking: the first choices are out of date
+    groups = chat.log.locator(".pc-quick-replies")
+    expect(groups).to_have_count(2)
+    expect(groups.first.locator("button")).to_have_count(2)
+    for button in groups.first.locator("button").all():
+        expect(button).to_be_disabled()
+    groups.last.get_by_role("button", name="Name mismatch").click()
+    for button in groups.last.locator("button").all():
+        expect(button).to_be_disabled()
+    chat.page.reload()
+    expect(chat.log.locator(".pc-quick-reply:enabled")).to_have_count(0)
+
+
 def test_buttons_are_reachable_with_the_keyboard(chat, fake_rasa):
     chat.open()
     chat.send("hello")
