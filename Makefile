@@ -24,10 +24,10 @@ MODEL := models/assistant.tar.gz
 TRAIN_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 NLP_INPUTS := bot/nlp.py bot/catalog/__init__.py $(wildcard bot/catalog/*.yml)
 
-.PHONY: help install nlp train run shell test eval bench lock clean
+.PHONY: help install nlp train run run-cluster shell test eval bench audit lock clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 install: $(INSTALLED) ## create .venv (Python 3.10) with the exact versions in requirements.lock
 
@@ -56,6 +56,9 @@ $(MODEL): $(TRAIN_DATA) $(NLP_BUILT)
 run: $(MODEL) ## install, train if needed, start every server and print the URLs (Ctrl-C stops)
 	$(PY) -m bot run
 
+run-cluster: $(MODEL) ## the production shape on one machine: PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, a proxy
+	$(PY) -m bot run-cluster
+
 shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server running
 	$(PY) -m bot shell
 
@@ -68,11 +71,18 @@ test: $(MODEL) ## install, train if needed, validate the data, test the stories,
 eval: $(MODEL) ## NLU quality: 5-fold cross-validation and the held-out set; per-intent F1 in results/
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 \
 	  --out results/cross-validation
-	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/holdout
-	$(PY) -m bot eval-report --results results
+	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/holdout --successes
+	$(PY) -m bot eval-report --results results --model $(MODEL)
 
 bench: $(MODEL) ## latency, throughput, memory and cold start against the targets: results/bench.md (BENCH_ARGS=--train also times training)
 	$(PY) -m bot.bench --out results $(BENCH_ARGS)
+
+# Needs the advisory services (PyPI, OSV), which this build network does not reach: run it on a
+# connected machine. --strict: a package that could not be checked fails the audit.
+audit: ## check requirements.lock for known vulnerabilities with pip-audit (needs internet)
+	"$$(scripts/find-python310)" -m venv build/audit-venv
+	build/audit-venv/bin/pip install -qq --disable-pip-version-check pip-audit==2.10.1
+	build/audit-venv/bin/pip-audit -r requirements.lock --no-deps --disable-pip --strict
 
 lock: ## re-resolve requirements.in into requirements.lock in a clean Python 3.10 venv
 	rm -rf build/lock-venv

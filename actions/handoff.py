@@ -9,7 +9,7 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.orders import FIX_SLOTS, clear_fix
-from actions.session import order_store, secret_box, verified_order
+from actions.session import needs_order_store, order_store, secret_box, verified_order
 from bot import fixes, notify
 from bot.secrets import is_ciphertext
 
@@ -27,6 +27,7 @@ def collected_fields(tracker: Tracker) -> list[str]:
     return lines
 
 
+@needs_order_store
 class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"

@@ -8,11 +8,11 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.replies import send
-from actions.session import AFTER_VERIFICATION, VERIFIED_ORDER, next_step, order_store, secret_box, \
-    verified_order, verify_first
+from actions.session import AFTER_VERIFICATION, VERIFIED_ORDER, needs_order_store, next_step, order_store, \
+    secret_box, verified_order, verify_first
 from bot import fixes
 from bot.catalog import load_catalog
-from bot.orders.models import NewOrder, OrderStatus, PortOrder
+from bot.orders.models import OrderStatus, PortOrder
 from bot.replies import FIX_OFFER, NEXT_STEPS, PERSON_BUTTON, Button, Reply, explain_rejection, \
     field_help, order_status, why_we_ask
 
@@ -62,6 +62,7 @@ def begin_fix(dispatcher: CollectingDispatcher, tracker: Tracker, order: PortOrd
             *clear_fix(), next_step("fix_form")]
 
 
+@needs_order_store
 class ActionStartFix(Action):
     def name(self) -> str:
         return "action_start_fix"
@@ -75,6 +76,7 @@ class ActionStartFix(Action):
         return events + begin_fix(dispatcher, tracker, order)
 
 
+@needs_order_store
 class ActionOrderStatus(Action):
     def name(self) -> str:
         return "action_order_status"
@@ -88,6 +90,7 @@ class ActionOrderStatus(Action):
         return events + [next_step()]
 
 
+@needs_order_store
 class ActionShowOrder(Action):
     """A customer gave an order number: check it is theirs, then show why it was rejected."""
 
@@ -113,6 +116,7 @@ def show_order(dispatcher: CollectingDispatcher, order: PortOrder) -> list[Event
             next_step()]
 
 
+@needs_order_store
 class ActionAfterVerification(Action):
     """Runs when the identity check ends: carries on with what the customer wanted."""
 
@@ -135,6 +139,7 @@ class ActionAfterVerification(Action):
         return events + show_order(dispatcher, order)
 
 
+@needs_order_store
 class ActionSummariseFix(Action):
     def name(self) -> str:
         return "action_summarise_fix"
@@ -152,6 +157,7 @@ class ActionSummariseFix(Action):
         return []
 
 
+@needs_order_store
 class ActionApplyFix(Action):
     def name(self) -> str:
         return "action_apply_fix"
@@ -165,17 +171,12 @@ class ActionApplyFix(Action):
             return clear_fix()
         fields, answers = fix_answers(tracker, order, category_id)
         change = fixes.changes(fields, answers, secret_box())
-        moved = [n for n in order.numbers if n not in change.get("numbers", order.numbers)]
-        store.update_fields(order.order_id, change, actor(tracker))
-        store.resubmit(order.order_id, actor(tracker), note=answers.get(fixes.CHECKLIST_FIELD))
+        _, split = store.resubmit_corrected(order.order_id, change, actor(tracker),
+                                            note=answers.get(fixes.CHECKLIST_FIELD))
         text = f"Done: {order.order_id} is corrected and resubmitted to {order.losing_carrier}. {NEXT_STEPS}"
-        if moved:
-            split = store.add(NewOrder(numbers=tuple(moved), losing_carrier=order.losing_carrier,
-                                       account_name=order.account_name or "", service_zip=order.service_zip or "",
-                                       contact_email=order.contact_email or "", customer_id=order.customer_id,
-                                       status=OrderStatus.DRAFT), actor(tracker))
-            text += (f"\n{', '.join(moved)} moved to a new order, {split.order_id}, which needs the details "
-                     f"of its own account; we'll e-mail you about it.")
+        if split:
+            text += (f"\n{', '.join(split.numbers)} moved to a new order, {split.order_id}, which needs the "
+                     f"details of its own account; we'll e-mail you about it.")
         dispatcher.utter_message(text=text)
         return clear_fix() + [SlotSet("rejection_category", None)]
 

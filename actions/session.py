@@ -3,15 +3,23 @@ customer's identity (signed token or a verified order) and the slots the flows s
 from __future__ import annotations
 
 import functools
+import inspect
+import logging
 import os
 import time
+from typing import Any
 
-from rasa_sdk import Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.interfaces import ACTION_LISTEN_NAME
 
+from actions.replies import send
 from bot.orders.identity import LockoutPolicy, customer_from_token
 from bot.orders.models import OrderStatus, PortOrder
-from bot.orders.store import OrderStore, UnknownOrder
+from bot.orders.store import OrderStore, OrderStoreUnavailable, UnknownOrder
+from bot.replies import ORDERS_UNAVAILABLE
 from bot.secrets import SecretBox
 
 VERIFIED_ORDER = "verified_order_id"
@@ -22,6 +30,8 @@ AFTER_VERIFICATION = "after_verification"
 LOOKUP_FAILURES = "lookup_failures"
 LOCKOUT = LockoutPolicy()
 
+logger = logging.getLogger(__name__)
+
 
 @functools.lru_cache(maxsize=4)
 def _store_for(url: str | None) -> OrderStore:
@@ -31,6 +41,57 @@ def _store_for(url: str | None) -> OrderStore:
 def order_store() -> OrderStore:
     """One store per database URL for the life of the action server (connections are pooled)."""
     return _store_for(os.environ.get("DATABASE_URL"))
+
+
+def first_action_of_the_turn(tracker: Tracker) -> bool:
+    """Whether no action has run yet for the customer's latest message (see the same check in
+    bot/rasa_server.py: only then can the message be forgotten without reaching back further)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return True
+        if event.get("event") == "action":
+            return False
+    return False
+
+
+def _store_down(action: Action, dispatcher: CollectingDispatcher, tracker: Tracker,
+                error: OrderStoreUnavailable) -> list[EventType]:
+    logger.error("%s could not reach the order store: %s", action.name(), error.reason)
+    # Whatever the action said before the failure is void: nothing it announced was done.
+    dispatcher.messages.clear()
+    send(dispatcher, [ORDERS_UNAVAILABLE])
+    listen = FollowupAction(ACTION_LISTEN_NAME)
+    if isinstance(action, FormValidationAction):
+        # Rasa adds these to the form's own step: drop the unchecked answers and ask the same again.
+        unchecked = [SlotSet(name, None) for name in tracker.slots_to_validate()]
+        return [*unchecked, SlotSet(REQUESTED_SLOT, tracker.get_slot(REQUESTED_SLOT)), listen]
+    if first_action_of_the_turn(tracker):
+        return [UserUtteranceReverted(), listen]  # as before the message: sending it again continues
+    return [listen]
+
+
+def needs_order_store(action_class: type[Action]) -> type[Action]:
+    """Class decorator for every action that reads or writes port orders: when the database can't
+    be reached, the action logs it and answers `ORDERS_UNAVAILABLE` instead of failing."""
+    run = action_class.run
+    if inspect.iscoroutinefunction(run):  # form validations
+        @functools.wraps(run)
+        async def guarded(self: Action, dispatcher: CollectingDispatcher, tracker: Tracker,
+                          domain: dict[str, Any]) -> list[EventType]:
+            try:
+                return await run(self, dispatcher, tracker, domain)
+            except OrderStoreUnavailable as error:
+                return _store_down(self, dispatcher, tracker, error)
+    else:
+        @functools.wraps(run)
+        def guarded(self: Action, dispatcher: CollectingDispatcher, tracker: Tracker,
+                    domain: dict[str, Any]) -> list[EventType]:
+            try:
+                return run(self, dispatcher, tracker, domain)
+            except OrderStoreUnavailable as error:
+                return _store_down(self, dispatcher, tracker, error)
+    action_class.run = guarded
+    return action_class
 
 
 def secret_box() -> SecretBox:

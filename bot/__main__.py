@@ -1,4 +1,4 @@
-"""`python -m bot`: the project's command line (run, classify, orders, build-nlp).
+"""`python -m bot`: the project's command line (run, run-cluster, classify, orders, build-nlp).
 
 Each command lives next to the code it drives and registers itself here through a
 `register(subparsers)` function that sets `func` on its parser; `func(args)` returns the
@@ -13,7 +13,7 @@ import sys
 from bot.errors import UserError
 
 # module path -> registers one or more sub-commands
-COMMAND_MODULES = ("bot.launcher", "bot.classify", "bot.orders.cli", "bot.nlp", "bot.evaluation")
+COMMAND_MODULES = ("bot.launcher", "bot.cluster", "bot.classify", "bot.orders.cli", "bot.nlp", "bot.evaluation")
 
 
 def build_parser() -> argparse.ArgumentParser:

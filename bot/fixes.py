@@ -60,7 +60,7 @@ def fields_to_ask(category: Category, order: PortOrder) -> list[str]:
 
 
 def service_address(text: str, context: FixContext) -> str:
-    address = " ".join(text.split())
+    address = validators.plain_text(text)
     if _PO_BOX.search(address):
         raise ValidationError("A PO box can't be a service address: carriers check the street address "
                               "where the line is installed or billed for service, such as \"1840 W Belmont Ave\".")
@@ -72,8 +72,8 @@ def service_address(text: str, context: FixContext) -> str:
 
 def short_text(label: str, limit: int) -> Callable[[str, FixContext], str]:
     def check(text: str, context: FixContext) -> str:
-        value = " ".join(text.split())
-        if not value or len(value) > limit:
+        value = validators.plain_text(text)
+        if len(value) > limit:
             raise ValidationError(f"Please give the {label} in at most {limit} characters.")
         return value
     return check

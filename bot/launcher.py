@@ -109,7 +109,7 @@ def wait_for_http(url: str, deadline: float, process: subprocess.Popen, log: Pat
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise UserError(f"{log.stem} server exited with code {process.returncode}; "
-                            f"last lines of {log}:\n{_tail(log)}")
+                            f"last lines of {log}:\n{log_tail(log)}")
         try:
             with urllib.request.urlopen(url, timeout=2):
                 return
@@ -118,7 +118,7 @@ def wait_for_http(url: str, deadline: float, process: subprocess.Popen, log: Pat
     raise UserError(f"{log.stem} server did not answer at {url} in time; see {log}")
 
 
-def _tail(path: Path, lines: int = 15) -> str:
+def log_tail(path: Path, lines: int = 15) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:]) if path.exists() else ""
 
 
@@ -149,6 +149,7 @@ class Settings:
     var_dir: Path = PROJECT_ROOT / "var"
     model: Path = DEFAULT_MODEL
     env_file: Path = PROJECT_ROOT / ".env"
+    endpoints: Path = PROJECT_ROOT / "endpoints.yml"  # endpoints.prod.yml in the cluster
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -176,7 +177,8 @@ class Settings:
     @property
     def database_url(self) -> str:
         """The port order store: DATABASE_URL (PostgreSQL in production) or SQLite in var/."""
-        return os.environ.get("DATABASE_URL") or f"sqlite:///{self.var_dir / 'orders.db'}"
+        return (self.extra_env.get("DATABASE_URL") or os.environ.get("DATABASE_URL")
+                or f"sqlite:///{self.var_dir / 'orders.db'}")
 
     @property
     def credentials_file(self) -> Path:
@@ -189,6 +191,8 @@ class Stack:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.processes: dict[str, subprocess.Popen] = {}
+        self.commands: dict[str, list[str]] = {}  # how each server was started, for restart()
+        self.health_urls: dict[str, str] = {}
         self.web: WidgetServer | None = None
         self.demo_orders = 0
         self.env_values: dict[str, str] = {}
@@ -228,29 +232,32 @@ class Stack:
     def start_actions(self, timeout: float = 60) -> "Stack":
         """Only the action server (for `rasa shell`, which runs the Rasa side in-process)."""
         self._prepare({"action server": self.settings.action_port})
-        self._spawn_actions()
-        self._wait_or_stop({"actions": f"http://127.0.0.1:{self.settings.action_port}/health"},
-                           time.monotonic() + timeout)
+        self._spawn_actions("actions", self.settings.action_port)
+        self._wait_or_stop(["actions"], time.monotonic() + timeout)
         return self
 
-    def _spawn_actions(self) -> None:
-        self._spawn("actions", [sys.executable, "-m", "rasa_sdk", "--actions", "actions",
-                                "--port", str(self.settings.action_port)])
+    def _spawn_actions(self, name: str, port: int) -> None:
+        self.health_urls[name] = f"http://127.0.0.1:{port}/health"
+        self._spawn(name, [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(port)])
+
+    def _spawn_rasa(self, name: str, port: int) -> None:
+        settings = self.settings
+        self.health_urls[name] = f"http://127.0.0.1:{port}/"
+        self._spawn(name, [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(settings.model),
+                           "--port", str(port), "--enable-api",
+                           f"--auth-token={self.api_token}",  # "=" form: a token may start with "-"
+                           "--endpoints", str(settings.endpoints),
+                           "--credentials", str(settings.credentials_file),
+                           "--cors", *settings.cors_origins])
 
     def start(self, timeout: float = 180) -> "Stack":
         settings = self.settings
         self._prepare({"Rasa server": settings.rasa_port, "action server": settings.action_port,
                        "chat widget": settings.web_port})
         self.write_credentials()
-        self._spawn_actions()
-        self._spawn("rasa", [sys.executable, "-m", "bot.rasa_server", "run", "--model", str(settings.model),
-                             "--port", str(settings.rasa_port), "--enable-api",
-                             f"--auth-token={self.api_token}",  # "=" form: a token may start with "-"
-                             "--endpoints", "endpoints.yml", "--credentials", str(settings.credentials_file),
-                             "--cors", *settings.cors_origins])
-        self._wait_or_stop({"actions": f"http://127.0.0.1:{settings.action_port}/health",
-                            "rasa": f"http://127.0.0.1:{settings.rasa_port}/"},
-                           time.monotonic() + timeout)
+        self._spawn_actions("actions", settings.action_port)
+        self._spawn_rasa("rasa", settings.rasa_port)
+        self._wait_or_stop(["actions", "rasa"], time.monotonic() + timeout)
         self.web = serve(settings.web_port, settings.rasa_url)
         return self
 
@@ -264,15 +271,17 @@ class Stack:
 
     def _spawn(self, name: str, command: list[str]) -> None:
         # A session of its own: Ctrl-C reaches the launcher, which stops children in order.
+        self.commands[name] = command
         with (self.settings.log_dir / f"{name}.log").open("ab") as log:
             self.processes[name] = subprocess.Popen(
                 command, cwd=PROJECT_ROOT, env=self.environment(), stdout=log,
                 stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=die_with_parent)
 
-    def _wait_or_stop(self, urls: dict[str, str], deadline: float) -> None:
+    def _wait_or_stop(self, names: list[str], deadline: float) -> None:
         try:
-            for name, url in urls.items():
-                wait_for_http(url, deadline, self.processes[name], self.settings.log_dir / f"{name}.log")
+            for name in names:
+                wait_for_http(self.health_urls[name], deadline, self.processes[name],
+                              self.settings.log_dir / f"{name}.log")
         except BaseException:
             self.stop()
             raise
@@ -289,11 +298,7 @@ class Stack:
             if process.poll() is None:
                 process.terminate()
         for process in self.processes.values():
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+            wait_or_kill(process)
         self.processes.clear()
 
     def __enter__(self) -> "Stack":  # `with Stack(settings).start() as stack:`
@@ -302,34 +307,60 @@ class Stack:
     def __exit__(self, *exc) -> None:
         self.stop()
 
+    def restart(self, name: str, timeout: float = 180) -> None:
+        """Stops one server (SIGTERM) and starts it again with the same command; returns once it
+        answers. The others keep running, as when a supervisor replaces a crashed process."""
+        process = self.processes[name]
+        if process.poll() is None:
+            process.terminate()
+        wait_or_kill(process)
+        self._spawn(name, self.commands[name])
+        wait_for_http(self.health_urls[name], time.monotonic() + timeout, self.processes[name],
+                      self.settings.log_dir / f"{name}.log")
+
+
+def wait_or_kill(process: subprocess.Popen, timeout: float = 15) -> None:
+    """Waits for a process that was asked to stop; kills it if it takes longer than `timeout`."""
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
 
 def _run_command(args: argparse.Namespace) -> int:
     settings = Settings(rasa_port=args.rasa_port, action_port=args.action_port, web_port=args.web_port,
                         var_dir=args.var_dir, env_file=args.env_file)
-    stack = Stack(settings)
     print("Starting the action server, the Rasa server and the chat widget (about 20 seconds)...", flush=True)
+    return supervise(Stack(settings), f"""
+  Action server  http://localhost:{settings.action_port}/health""")
+
+
+def supervise(stack: Stack, servers: str) -> int:
+    """Starts `stack`, prints its URLs (`servers`: lines of its own) and waits for Ctrl-C, SIGTERM
+    or a server that stops on its own; every server is stopped on the way out."""
+    settings = stack.settings
     started = time.monotonic()
-    stack.start()
-    # Ctrl-C, and SIGTERM from a supervisor, stop every server. SIGINT is set explicitly
-    # because a shell that starts us in the background leaves it ignored.
+    # Ctrl-C, and SIGTERM from a supervisor, stop every server, even while they start. SIGINT is
+    # set explicitly because a shell that starts us in the background leaves it ignored.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, signal.default_int_handler)
-    if stack.added_secrets:
-        print(f"Wrote new random secrets to {settings.env_file}: {', '.join(stack.added_secrets)}")
-    if stack.demo_orders:
-        print(f"Added {stack.demo_orders} demo port orders (python -m bot orders list)")
-    slack = (f"{settings.rasa_url}/webhooks/slack/webhook" if SLACK_CHANNEL in stack.channels
-             else "off (set SLACK_TOKEN and SLACK_SIGNING_SECRET, see docs/slack.md)")
-    print(f"""
+    try:
+        stack.start()
+        if stack.added_secrets:
+            print(f"Wrote new random secrets to {settings.env_file}: {', '.join(stack.added_secrets)}")
+        if stack.demo_orders:
+            print(f"Added {stack.demo_orders} demo port orders (python -m bot orders list)")
+        slack = (f"{settings.rasa_url}/webhooks/slack/webhook" if SLACK_CHANNEL in stack.channels
+                 else "off (set SLACK_TOKEN and SLACK_SIGNING_SECRET, see docs/slack.md)")
+        print(f"""
 Porting assistant is up ({time.monotonic() - started:.0f} s):
   REST channel   {settings.rasa_url}/webhooks/rest/webhook
-  HTTP API       {settings.rasa_url}/  (token: RASA_API_TOKEN in {settings.env_file.name})
-  Action server  http://localhost:{settings.action_port}/health
+  HTTP API       {settings.rasa_url}/  (token: RASA_API_TOKEN in {settings.env_file.name}){servers}
   Chat widget    {settings.web_url}  (demo page; embed with one <script> tag, see README)
   Slack          {slack}
   Logs           {settings.log_dir}/
 Press Ctrl-C to stop.""", flush=True)
-    try:
         while (name := stack.exited()) is None:
             time.sleep(0.5)
         print(f"The {name} server stopped unexpectedly; see {settings.log_dir}/{name}.log", file=sys.stderr)
@@ -348,7 +379,7 @@ def _shell_command(args: argparse.Namespace) -> int:
     with stack.start_actions():
         stack.write_credentials()  # rasa shell reads the credentials file too, and fails on unset ${VAR}s
         return subprocess.call([sys.executable, "-m", "bot.rasa_server", "shell", "--model", str(stack.settings.model),
-                                "--port", str(args.rasa_port), "--endpoints", "endpoints.yml",
+                                "--port", str(args.rasa_port), "--endpoints", str(stack.settings.endpoints),
                                 "--credentials", str(stack.settings.credentials_file)],
                                cwd=PROJECT_ROOT, env=stack.environment())
 

@@ -72,6 +72,12 @@ def clarify_rejection(candidates: list[str], catalog: Catalog | None = None) -> 
 
 
 PERSON_BUTTON = Button("Talk to a person", "/request_human")
+# Said when a system behind the chat is down, instead of silence or a half-done answer; the
+# conversation stays where it was, so sending the message again later carries on from there.
+ACTION_SERVER_TROUBLE = Reply("I'm having trouble reaching our systems right now. Please try again in a moment.")
+# No "ask for a person" here: opening a ticket needs the same database.
+ORDERS_UNAVAILABLE = Reply("I can't look up port orders right now. Please try again in a few minutes.")
+ACTION_FAILED = Reply("Sorry, something went wrong on our side. Please try again, or ask for a person.")
 FIX_OFFER = Reply("Shall we fix your port order now?", (Button("Fix my order now", "/start_fix"), PERSON_BUTTON))
 # What a customer is told after a resubmission, and when an answer can be expected.
 NEXT_STEPS = ("The carrier usually answers within 1 to 2 business days (wireless ports often within "

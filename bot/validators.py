@@ -85,23 +85,26 @@ def pin(text: str) -> str:
 
 def account_number(text: str) -> str:
     """The losing carrier's account number: 4-30 letters or digits; carriers ignore punctuation."""
-    value = _SEPARATORS.sub("", text or "").upper()
-    if not re.fullmatch(r"[A-Z0-9]{4,30}", value):
+    value = _SEPARATORS.sub("", text or "")
+    # checked before upper-casing, which turns some other letters into ASCII ("ß" -> "SS")
+    if not re.fullmatch(r"[A-Za-z0-9]{4,30}", value):
         raise ValidationError(
             "An account number is 4 to 30 letters or digits, as printed on your bill from the current "
             "carrier (for example 123456789-00001). Wireless carriers often give a separate account "
             "number for transfers: ask them for it if the bill doesn't show one."
         )
-    return value
+    return value.upper()
 
 
-_US_ZIP = re.compile(r"(\d{5})(?:[\s-]?(\d{4}))?")
-_CA_POSTAL = re.compile(r"([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z])[\s-]?(\d[ABCEGHJ-NPRSTV-Z]\d)")
+# [0-9], not \d: \d also matches the digits of other scripts ("٩٤١١٠").
+_US_ZIP = re.compile(r"([0-9]{5})(?:[\s-]?([0-9]{4}))?")
+_CA_POSTAL = re.compile(r"([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z])[\s-]?([0-9][ABCEGHJ-NPRSTV-Z][0-9])")
 
 
 def zip_code(text: str) -> str:
     """A US ZIP ("94110" or "94110-1234") or a Canadian postal code ("K1A 0B1")."""
-    value = (text or "").strip().upper()
+    value = " ".join((text or "").split())
+    value = value.upper() if value.isascii() else value  # "ſ".upper() is "S": only ASCII may be upper-cased
     if match := _US_ZIP.fullmatch(value):
         return "-".join(part for part in match.groups() if part)
     if match := _CA_POSTAL.fullmatch(value):
@@ -112,10 +115,23 @@ def zip_code(text: str) -> str:
     )
 
 
+def plain_text(text: str) -> str:
+    """Free text for an order field, whitespace tidied. Control characters are refused: the
+    text is stored, shown and sent to the carrier (and PostgreSQL refuses NUL)."""
+    value = " ".join(str(text or "").split())
+    if not value:
+        raise ValidationError("This field can't be empty.")
+    if not value.isprintable():
+        raise ValidationError("Please type the answer as plain text, without control characters.")
+    return value
+
+
 def person_name(text: str) -> str:
     """A person's full name, whitespace tidied."""
     value = " ".join((text or "").split())
-    if not (2 <= len(value) <= 100 and re.fullmatch(r"[^\W\d_]+(?:[ .,'’-]+[^\W\d_]+)*\.?", value)):
+    # [^\W\d_] is a letter or a number that is not a decimal digit ("²", "Ⅷ"): those are refused too
+    if not (2 <= len(value) <= 100 and re.fullmatch(r"[^\W\d_]+(?:[ .,'’-]+[^\W\d_]+)*\.?", value)
+            and not any(char.isnumeric() for char in value)):
         raise ValidationError(
             "Please give the person's full name as the carrier has it, letters only, "
             "for example Maria Lopez-Garcia."
@@ -126,7 +142,8 @@ def person_name(text: str) -> str:
 def account_name(text: str) -> str:
     """The name on the carrier account: a person or a company (legal suffixes like LLC matter)."""
     value = " ".join((text or "").split())
-    if not (2 <= len(value) <= 120 and re.search(r"[^\W\d_]", value)):
+    # printable: it is stored, shown and sent to the carrier (and PostgreSQL refuses NUL)
+    if not (2 <= len(value) <= 120 and re.search(r"[^\W\d_]", value) and value.isprintable()):
         raise ValidationError(
             "Please give the account name exactly as on the carrier's bill, for example "
             "Maria Lopez or Bayview Dental Group LLC."
@@ -137,7 +154,9 @@ def account_name(text: str) -> str:
 def email(text: str) -> str:
     """An e-mail address, lower-cased (mail providers treat addresses case-insensitively)."""
     value = (text or "").strip().lower()
-    if len(value) > 254 or not re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z]{2,}", value):
+    # the top-level domain: letters, or an internationalised one in its ASCII form ("xn--p1ai")
+    if len(value) > 254 or not value.isprintable() or \
+            not re.fullmatch(r"[^@\s]+@[^@\s]+\.(?:[a-z]{2,}|xn--[a-z0-9-]+)", value):
         raise ValidationError("That doesn't look like an e-mail address. Please send one like name@example.com.")
     return value
 
@@ -250,6 +269,10 @@ def port_date(text: str, today: date) -> date:
         raise ValidationError(f"{_show(day)} is in the past. {window}")
     if day == today:
         raise ValidationError(f"A port can't be scheduled for today. {window}")
+    if day > latest:  # before the holiday check: the holidays of the year after 9999 can't be computed
+        raise ValidationError(
+            f"{_show(day)} is too far away: carriers accept dates at most {MAX_DAYS_AHEAD} days ahead. {window}"
+        )
     if day.weekday() >= 5:
         raise ValidationError(f"{_show(day)} is a weekend day, and carriers only port on business days. {window}")
     if holiday := holiday_name(day):
@@ -258,9 +281,5 @@ def port_date(text: str, today: date) -> date:
         raise ValidationError(
             f"{_show(day)} is too soon: the current carrier needs at least {MIN_NOTICE_BUSINESS_DAYS} "
             f"business days' notice. {window}"
-        )
-    if day > latest:
-        raise ValidationError(
-            f"{_show(day)} is too far away: carriers accept dates at most {MAX_DAYS_AHEAD} days ahead. {window}"
         )
     return day

@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.replies import send
-from actions.session import VERIFIED_ORDER, order_store, secret_box
+from actions.session import VERIFIED_ORDER, needs_order_store, order_store, secret_box
 from bot import fixes
 from bot.catalog import load_catalog
 from bot.orders.models import PortOrder
@@ -22,6 +22,7 @@ FAILURES = "slot_failures"
 FAILURES_BEFORE_HELP = 2
 
 
+@needs_order_store
 class ValidateFixForm(FormValidationAction):
     def name(self) -> str:
         return "validate_fix_form"

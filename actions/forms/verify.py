@@ -11,7 +11,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
 
-from actions.session import LOCKOUT, LOOKUP_FAILURES, VERIFIED_ORDER, now, order_store
+from actions.session import LOCKOUT, LOOKUP_FAILURES, VERIFIED_ORDER, needs_order_store, now, order_store
 from bot.orders.identity import verify
 
 _ORDER_ID = re.compile(r"\bPO[\s-]?(\d{5})\b", re.IGNORECASE)
@@ -23,6 +23,7 @@ def locked_message(until: float) -> str:
             f"unsuccessful tries. Please try again in about {minutes} minutes, or ask for a person.")
 
 
+@needs_order_store
 class ValidateVerifyForm(FormValidationAction):
     def name(self) -> str:
         return "validate_verify_form"

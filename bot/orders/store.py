@@ -10,8 +10,9 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, func, select
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, event, func, select
+from sqlalchemy.engine import ExceptionContext, make_url
+from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot import validators
@@ -47,11 +48,30 @@ class InvalidChange(UserError):
     """A change the order cannot take: unknown field, wrong status, unknown category."""
 
 
-def _text(value: Any) -> str:
-    text = " ".join(str(value).split())
-    if not text:
-        raise validators.ValidationError("This field can't be empty.")
-    return text
+class OrderStoreUnavailable(UserError):
+    """The database could not be reached or used (down, refused, dropped, unreadable file).
+
+    `reason` is the database driver's own message: it names the problem (host, file, refusal)
+    but, unlike SQLAlchemy's wrapper, never the statement or the values being written."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"The port order database can't be reached right now ({reason}). "
+                         f"Check that it is running and that DATABASE_URL points at it, then try again.")
+
+
+# Errors about the connection or the database itself; a malformed query (ProgrammingError) or a
+# broken constraint (IntegrityError) is a bug and stays as it is.
+UNREACHABLE_ERRORS = (OperationalError, InterfaceError)
+
+
+def _unavailable(context: ExceptionContext) -> None:
+    # SQLAlchemy's "handle_error" hook: a raised exception replaces its own, after the cleanup
+    if isinstance(context.sqlalchemy_exception, UNREACHABLE_ERRORS):
+        reason = " ".join(str(context.original_exception).split()) or type(context.original_exception).__name__
+        raise OrderStoreUnavailable(reason) from context.original_exception
+
+
 
 
 def _numbers(value: str | Iterable[str]) -> list[str]:
@@ -74,20 +94,20 @@ def _date(value: date | str) -> date:
 # every field a change may touch, with the function that checks and normalises its value
 FIELD_NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "numbers": _numbers,
-    "losing_carrier": _text,
+    "losing_carrier": validators.plain_text,
     "account_name": validators.account_name,
     "service_zip": validators.zip_code,
     "contact_email": validators.email,
-    "customer_id": _text,
+    "customer_id": validators.plain_text,
     "account_number": validators.account_number,
     "btn": validators.phone_number,
     "pin": validators.pin,
-    "service_address": _text,
+    "service_address": validators.plain_text,
     "authorized_name": validators.person_name,
-    "authorized_title": _text,
+    "authorized_title": validators.plain_text,
     "authorized_email": validators.email,
     "requested_foc_date": _date,
-    "remaining_disposition": _text,
+    "remaining_disposition": validators.plain_text,
     "pilot_number": validators.phone_number,
 }
 
@@ -121,6 +141,8 @@ class OrderStore:
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine = create_engine(url, future=True)
+        # every failure to reach the database, from any method, becomes OrderStoreUnavailable
+        event.listen(self.engine, "handle_error", _unavailable)
         Base.metadata.create_all(self.engine)
         self._sessions = sessionmaker(bind=self.engine, future=True, expire_on_commit=False)
         self._box = box
@@ -182,55 +204,34 @@ class OrderStore:
 
     def add(self, order: NewOrder, actor: str = "system", order_id: str | None = None) -> PortOrder:
         """Store a new order (values validated and normalised); `order_id` is for fixed demo ids."""
-        values = {
-            f.name: FIELD_NORMALISERS[f.name](getattr(order, f.name))
-            for f in fields(order)
-            if f.name in FIELD_NORMALISERS and getattr(order, f.name) is not None
-        }
-        pin = values.pop("pin", None)
         with self._sessions.begin() as session:
-            if order_id is None:
-                order_id = _next_id(session, OrderRow.order_id, "PO-", FIRST_ORDER_NUMBER)
-            order_id = _order_key(order_id)
-            if not ORDER_ID.fullmatch(order_id):
-                raise InvalidChange(f"“{order_id}” is not an order id: they look like PO-12345.")
-            if session.get(OrderRow, order_id) is not None:
-                raise InvalidChange(f"Port order {order_id} already exists.")
-            row = OrderRow(order_id=order_id, status=_status(order.status), **values)
-            row.pin_encrypted = self.box.encrypt(pin) if pin else None
-            session.add(row)
-            session.add(AuditEventRow(order_id=row.order_id, actor=actor, note="order created"))
-            session.flush()
-            return self._to_order(row)
+            return self._to_order(self._insert(session, order, actor, order_id))
 
     def update_fields(self, order_id: str, changes: dict[str, Any], actor: str) -> PortOrder:
         """Change order fields (validated); every real change gets an audit row, secrets masked."""
-        unknown = sorted(set(changes) - set(FIELD_NORMALISERS))
-        if unknown:
-            raise InvalidChange(
-                f"Unknown order field(s): {', '.join(unknown)}. Fields that can change: "
-                f"{', '.join(FIELD_NORMALISERS)}."
-            )
-        normalised = {
-            name: None if value is None and name != "numbers" else FIELD_NORMALISERS[name](value)
-            for name, value in changes.items()
-        }
+        normalised = self._normalise_changes(changes)
         with self._sessions.begin() as session:
             row = self._row(session, order_id)
-            for name, new in normalised.items():
-                old = self._field_value(row, name)
-                if old == new:
-                    continue
-                if name == "pin":
-                    row.pin_encrypted = self.box.encrypt(new) if new else None
-                else:
-                    setattr(row, name, new)
-                session.add(AuditEventRow(
-                    order_id=row.order_id, actor=actor, field=name,
-                    old_value=_display(name, old), new_value=_display(name, new),
-                ))
-            session.flush()
+            self._change(session, row, normalised, actor)
             return self._to_order(row)
+
+    def resubmit_corrected(self, order_id: str, changes: dict[str, Any], actor: str,
+                           note: str | None = None) -> tuple[PortOrder, PortOrder | None]:
+        """A fix from the chat, in one transaction: the corrections, the resubmission and, when
+        numbers were taken off the order, a new draft order holding them. Returns (the resubmitted
+        order, the new order or None). Half of it can never be stored without the rest."""
+        normalised = self._normalise_changes(changes)
+        with self._sessions.begin() as session:
+            row = self._row(session, order_id)
+            before = self._to_order(row)
+            self._change(session, row, normalised, actor)
+            self._resubmit(session, row, actor, note)
+            moved = tuple(n for n in before.numbers if n not in row.numbers)
+            split = None if not moved else self._insert(session, NewOrder(
+                numbers=moved, losing_carrier=before.losing_carrier, account_name=before.account_name or "",
+                service_zip=before.service_zip or "", contact_email=before.contact_email or "",
+                customer_id=before.customer_id, status=OrderStatus.DRAFT), actor)
+            return self._to_order(row), (self._to_order(split) if split else None)
 
     def record_rejection(self, order_id: str, category: str, text: str) -> PortOrder:
         """The losing carrier rejected the order: keep its notice (secrets masked) and mark it rejected."""
@@ -246,12 +247,7 @@ class OrderStore:
     def resubmit(self, order_id: str, actor: str, note: str | None = None) -> PortOrder:
         with self._sessions.begin() as session:
             row = self._row(session, order_id)
-            if row.status is not OrderStatus.REJECTED:
-                raise InvalidChange(
-                    f"Port order {row.order_id} is {row.status.value}: only a rejected order can be resubmitted."
-                )
-            self._set_status(session, row, OrderStatus.RESUBMITTED, actor=actor, note=note or "resubmitted")
-            session.flush()
+            self._resubmit(session, row, actor, note)
             return self._to_order(row)
 
     def open_ticket(
@@ -277,6 +273,64 @@ class OrderStore:
             return ticket_id
 
     # ------------------------------------------------------------------------- helpers
+
+    def _insert(self, session: Session, order: NewOrder, actor: str, order_id: str | None = None) -> OrderRow:
+        values = {
+            f.name: FIELD_NORMALISERS[f.name](getattr(order, f.name))
+            for f in fields(order)
+            if f.name in FIELD_NORMALISERS and getattr(order, f.name) is not None
+        }
+        pin = values.pop("pin", None)
+        if order_id is None:
+            order_id = _next_id(session, OrderRow.order_id, "PO-", FIRST_ORDER_NUMBER)
+        order_id = _order_key(order_id)
+        if not ORDER_ID.fullmatch(order_id):
+            raise InvalidChange(f"“{order_id}” is not an order id: they look like PO-12345.")
+        if session.get(OrderRow, order_id) is not None:
+            raise InvalidChange(f"Port order {order_id} already exists.")
+        row = OrderRow(order_id=order_id, status=_status(order.status), **values)
+        row.pin_encrypted = self.box.encrypt(pin) if pin else None
+        session.add(row)
+        session.flush()  # the row first: PostgreSQL checks the audit event's foreign key at once
+        session.add(AuditEventRow(order_id=row.order_id, actor=actor, note="order created"))
+        session.flush()
+        return row
+
+    @staticmethod
+    def _normalise_changes(changes: dict[str, Any]) -> dict[str, Any]:
+        unknown = sorted(set(changes) - set(FIELD_NORMALISERS))
+        if unknown:
+            raise InvalidChange(
+                f"Unknown order field(s): {', '.join(unknown)}. Fields that can change: "
+                f"{', '.join(FIELD_NORMALISERS)}."
+            )
+        return {
+            name: None if value is None and name != "numbers" else FIELD_NORMALISERS[name](value)
+            for name, value in changes.items()
+        }
+
+    def _change(self, session: Session, row: OrderRow, normalised: dict[str, Any], actor: str) -> None:
+        for name, new in normalised.items():
+            old = self._field_value(row, name)
+            if old == new:
+                continue
+            if name == "pin":
+                row.pin_encrypted = self.box.encrypt(new) if new else None
+            else:
+                setattr(row, name, new)
+            session.add(AuditEventRow(
+                order_id=row.order_id, actor=actor, field=name,
+                old_value=_display(name, old), new_value=_display(name, new),
+            ))
+        session.flush()
+
+    def _resubmit(self, session: Session, row: OrderRow, actor: str, note: str | None) -> None:
+        if row.status is not OrderStatus.REJECTED:
+            raise InvalidChange(
+                f"Port order {row.order_id} is {row.status.value}: only a rejected order can be resubmitted."
+            )
+        self._set_status(session, row, OrderStatus.RESUBMITTED, actor=actor, note=note or "resubmitted")
+        session.flush()
 
     def _row(self, session: Session, order_id: str) -> OrderRow:
         row = session.get(OrderRow, _order_key(order_id))

@@ -1,52 +1,22 @@
 """The order actions and form validations, run as the action server runs them, on a real SQLite store."""
 from __future__ import annotations
 
-import asyncio
-
 import pytest
-import yaml
 from rasa_sdk.events import ActiveLoop
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.forms.fix import ValidateFixForm
 from actions.forms.verify import ValidateVerifyForm
 from actions.handoff import ActionHandoff
 from actions.orders import ActionAfterVerification, ActionApplyFix, ActionCancelFix, ActionExplainWhy, \
     ActionFieldHelp, ActionOrderStatus, ActionShowOrder, ActionStartFix, ActionSummariseFix
-from actions.session import _store_for, order_store
-from bot.orders.demo import seed_demo
-from bot.secrets import generate_key, is_ciphertext
-from bot.launcher import PROJECT_ROOT
-from tests.actions.conftest import make_tracker, run_action
+from bot.secrets import is_ciphertext
+from tests.actions.conftest import make_tracker, run_action, validate
 
-DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
-
-
-@pytest.fixture(autouse=True)
-def demo_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'orders.db'}")
-    monkeypatch.setenv("PIN_ENCRYPTION_KEY", generate_key())
-    seed_demo(order_store())
-    yield order_store()
-    order_store().close()
-    _store_for.cache_clear()
+pytestmark = pytest.mark.usefixtures("demo_store")
 
 
 def slots(events):
     return {e["name"]: e["value"] for e in events if e["event"] == "slot"}
-
-
-def validate(form, **tracker_args):
-    """Runs a form's validation with the answers given as freshly extracted slots."""
-    answers = tracker_args.pop("answers")
-    tracker = make_tracker(**tracker_args)
-    tracker.events.append({"event": "user", "text": "answer"})
-    for name, value in answers.items():
-        tracker.events.append({"event": "slot", "name": name, "value": value})
-        tracker.slots[name] = value
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(form.run(dispatcher, tracker, DOMAIN))
-    return events, [m.get("text") or "" for m in dispatcher.messages]
 
 
 def test_the_right_zip_verifies_the_order():

@@ -263,5 +263,5 @@ def test_slack_is_off_without_its_secrets(stack):
 ])
 def test_slack_credentials_only_when_token_and_secret_are_set(env, expected):
     channels = effective_credentials(yaml.safe_load(CREDENTIALS_TEMPLATE.read_text()), env)
-    assert "rest" in channels
+    assert "bot.channels.rest.RestChannel" in channels
     assert channels.get(SLACK_CHANNEL) == expected

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.catalog import CATEGORY_IDS, load_catalog
+from bot.catalog import CATEGORY_IDS, load_catalog, words
 from bot.notices import NoticeMatch, find_categories
 
 CATALOG = load_catalog()
@@ -149,3 +149,49 @@ def test_find_categories_never_raises_and_is_ordered(text: str) -> None:
     assert [match.start for match in matches] == sorted(match.start for match in matches)
     for match in matches:
         assert text[match.start:match.start + len(match.evidence)] == match.evidence
+
+
+# Text around a wording in a notice: words no catalog wording uses (nor a code's context word),
+# numbers, and any characters that are neither letters nor digits.
+CATALOG_WORDS = {word for c in CATALOG.categories for wording in c.phrases + c.codes for word in words(wording)}
+FILLER_WORDS = [word for word in ("dear", "customer", "kindly", "review", "ticket", "regards", "thanks", "we",
+                                  "were", "sorry", "submitted", "today", "notice", "details", "see", "below",
+                                  "attached", "team", "Hi", "4155550186", "PO", "12345", "2026", "#7731", "ref")
+                if not set(words(word)) & (CATALOG_WORDS | {"code", "reason", "error", "reject", "status", "wpr"})]
+NOT_A_WORD = st.characters(blacklist_categories=("L", "N"))
+FILLER = st.lists(st.one_of(st.sampled_from(FILLER_WORDS), st.text(NOT_A_WORD, min_size=1, max_size=3)),
+                  max_size=6).map(" ".join)
+WORDINGS = [(category, wording) for category, wording in PHRASES + LONG_CODES]
+STYLES = st.sampled_from([str, str.upper, str.lower, str.title])
+JOINERS = st.sampled_from([" ", "_", "-", "  ", "\n", " / "])
+
+
+def written(wording: str, style, joiner: str) -> str:
+    """A wording as a carrier's system may write it: any case, words joined by "_", "-", new lines..."""
+    return style(wording).replace(" ", joiner)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(WORDINGS), FILLER, FILLER, STYLES, JOINERS)
+def test_a_wording_anywhere_in_a_notice_is_found(wording, before, after, style, joiner):
+    category, text = wording[0], written(wording[1], style, joiner)
+    notice = f"{before} {text} {after}"
+    [match] = find_categories(notice)
+    assert match.category == category
+    start = len(before) + 1
+    assert start <= match.start and match.start + len(match.evidence) <= start + len(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(WORDINGS), min_size=2, max_size=4, unique_by=lambda wording: wording[0]),
+       st.lists(FILLER, min_size=5, max_size=5), STYLES, JOINERS)
+def test_every_category_of_a_notice_is_found_in_its_order(wordings, fillers, style, joiner):
+    # A filler word between two wordings: one wording's last word and the next one's first could
+    # otherwise make a longer wording ("... account" + "name mismatch").
+    parts = [f"{filler} {FILLER_WORDS[0]} {written(text, style, joiner)}" for filler, (_, text) in zip(fillers, wordings)]
+    assert categories(" ".join(parts) + " " + fillers[-1]) == [category for category, _ in wordings]
+
+
+@given(FILLER)
+def test_a_notice_without_any_wording_or_code_names_nothing(text):
+    assert find_categories(text) == []

@@ -21,14 +21,7 @@ SEED_CATEGORIES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def key(monkeypatch):
-    monkeypatch.setenv(KEY_ENV, generate_key())
-
-
-@pytest.fixture
-def db_path(tmp_path):
-    return tmp_path / "orders.db"
+pytestmark = pytest.mark.usefixtures("pin_key")
 
 
 @pytest.fixture
@@ -331,3 +324,25 @@ def test_seed_demo_without_the_pin_key_creates_nothing(store, monkeypatch):
     with pytest.raises(UserError, match=f"{KEY_ENV} is not set"):
         seed_demo(store)
     assert store.list() == []
+
+
+def test_a_chat_fix_is_corrected_resubmitted_and_split_in_one_transaction(tmp_path):
+    store = OrderStore(f"sqlite:///{tmp_path / 'orders.db'}", SecretBox(generate_key()))
+    order = store.add(NewOrder(numbers=("+14155550186", "+14155550187"), losing_carrier="AT&T",
+                               account_name="Mara Quinn", service_zip="94110", contact_email="m@example.com",
+                               status=OrderStatus.REJECTED))
+    resubmitted, split = store.resubmit_corrected(order.order_id, {"numbers": ["+14155550186"]}, "chat:x")
+    assert resubmitted.status is OrderStatus.RESUBMITTED and resubmitted.numbers == ("+14155550186",)
+    assert split.status is OrderStatus.DRAFT and split.numbers == ("+14155550187",)
+    assert split.account_name == "Mara Quinn" and split.losing_carrier == "AT&T"
+
+
+def test_a_fix_that_cannot_be_resubmitted_changes_nothing(tmp_path):
+    store = OrderStore(f"sqlite:///{tmp_path / 'orders.db'}", SecretBox(generate_key()))
+    order = store.add(NewOrder(numbers=("+14155550186", "+14155550187"), losing_carrier="AT&T",
+                               account_name="Mara Quinn", service_zip="94110", contact_email="m@example.com",
+                               status=OrderStatus.SUBMITTED))
+    with pytest.raises(InvalidChange):
+        store.resubmit_corrected(order.order_id, {"numbers": ["+14155550186"], "account_name": "M Quinn"}, "chat:x")
+    assert store.get(order.order_id) == order
+    assert [o.order_id for o in store.list()] == [order.order_id]

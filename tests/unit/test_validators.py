@@ -1,7 +1,8 @@
-from datetime import date
+import re
+from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from bot import validators
@@ -216,3 +217,183 @@ def test_port_date_refusal_offers_the_window():
     with pytest.raises(ValidationError) as error:
         validators.port_date("Dec 3", TUESDAY)
     assert "between Friday, December 4, 2026 and Thursday, December 31, 2026" in str(error.value)
+
+
+# ----------------------------------------------------------------------------- properties
+# Whatever a customer types, a validator either returns a well-formed value or raises its own
+# ValidationError; and an accepted value, typed again, is accepted unchanged.
+
+ANY_TEXT = st.text(max_size=80)
+SEPARATORS = st.sampled_from([" ", "-", ".", "\t", "\u00a0"])
+ASCII_ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+# Letters that upper-case to ASCII ("ß" -> "SS") and digits of other scripts ("٩", "９").
+LOOKALIKES = "ßſıﬁﬀ٩٤١٠０１２９"
+
+
+def checked(validator, text):
+    """The validator's value, or None when it refused `text` with a ValidationError."""
+    try:
+        return validator(text)
+    except ValidationError as refusal:
+        assert str(refusal), "a refusal must say what is wrong"
+        return None
+
+
+def separated(alphabet: str, min_size: int, max_size: int):
+    """Runs of `alphabet` joined by the separators customers type between groups of characters."""
+    return st.lists(st.tuples(st.text(alphabet, min_size=1, max_size=4), SEPARATORS),
+                    min_size=1, max_size=8).map(lambda parts: "".join(a + b for a, b in parts)) \
+        .filter(lambda text: min_size <= len("".join(c for c in text if c in alphabet)) <= max_size)
+
+
+@given(st.one_of(ANY_TEXT, st.text(ASCII_ALNUM + " -." + LOOKALIKES, max_size=14)))
+def test_pin_property_only_ascii_letters_and_digits(text):
+    value = checked(validators.pin, text)
+    if value is not None:
+        assert re.fullmatch(r"[A-Za-z0-9]{4,10}", value)
+        assert validators.pin(value) == value
+
+
+@given(separated(ASCII_ALNUM, 4, 10))
+def test_pin_property_separators_are_dropped_and_nothing_else(text):
+    assert validators.pin(text) == re.sub(r"[\s.-]", "", text)
+
+
+@given(st.one_of(ANY_TEXT, st.text(ASCII_ALNUM[:20] + " -." + LOOKALIKES, min_size=2, max_size=32)))
+@example("ßß")  # bugs hypothesis found, kept as examples
+@example("00ﬀ")
+def test_account_number_property_keeps_what_was_typed(text):
+    value = checked(validators.account_number, text)
+    if value is not None:
+        typed = re.sub(r"[\s.-]", "", text)
+        # what was typed is letters and digits ("ß" must not pass as "SS"), and only upper-cased
+        assert re.fullmatch(r"[A-Za-z0-9]{4,30}", typed) and value == typed.upper()
+        assert validators.account_number(value) == value
+
+
+@given(separated(ASCII_ALNUM, 4, 30))
+def test_account_number_property_accepts_grouped_numbers(text):
+    assert validators.account_number(text) == re.sub(r"[\s.-]", "", text).upper()
+
+
+ZIP_SHAPES = st.one_of(
+    st.from_regex(r"\s*[0-9]{5}([ -]?[0-9]{4})?\s*", fullmatch=True),
+    st.from_regex(r"\s*[A-Za-z][0-9][A-Za-z][ -]?[0-9][A-Za-z][0-9]\s*", fullmatch=True),
+    st.text("0123456789" + LOOKALIKES, min_size=5, max_size=5),
+)
+
+
+@given(st.one_of(ANY_TEXT, ZIP_SHAPES))
+@example("٩٤١١٠")
+@example("ſ1A 0B1")
+def test_zip_code_property_output_is_a_us_zip_or_canadian_postal_code(text):
+    value = checked(validators.zip_code, text)
+    if value is not None:
+        assert re.fullmatch(r"[0-9]{5}(-[0-9]{4})?|[A-Z][0-9][A-Z] [0-9][A-Z][0-9]", value)
+        assert validators.zip_code(value) == value
+
+
+NAME_SHAPES = st.lists(st.one_of(st.text(st.characters(whitelist_categories=("L",)), min_size=1, max_size=8),
+                                 st.sampled_from([" ", "  ", "-", "'", ".", ", ", "\t", "\n", "\x00", "1"])),
+                       min_size=1, max_size=10).map("".join)
+
+
+@given(st.one_of(ANY_TEXT, NAME_SHAPES))
+@example("A²")
+def test_person_name_property_tidy_letters_only(text):
+    value = checked(validators.person_name, text)
+    if value is not None:
+        assert value == " ".join(value.split()) and 2 <= len(value) <= 100
+        assert value.isprintable() and not any(char.isnumeric() for char in value)
+        assert validators.person_name(value) == value
+
+
+@given(st.one_of(ANY_TEXT, NAME_SHAPES))
+@example("Acme\x00 LLC")
+def test_account_name_property_tidy_printable_text(text):
+    value = checked(validators.account_name, text)
+    if value is not None:
+        assert value == " ".join(value.split()) and 2 <= len(value) <= 120
+        # Stored, shown and sent to the carrier: no control characters (PostgreSQL refuses NUL).
+        assert value.isprintable()
+        assert validators.account_name(value) == value
+
+
+EMAIL_SHAPES = st.one_of(
+    st.emails().map(lambda address: f" {address} "),
+    st.tuples(st.text(max_size=10), st.text(max_size=10), st.sampled_from(["com", "ORG", "io", "c"]))
+    .map(lambda parts: f"{parts[0]}@{parts[1]}.{parts[2]}"),
+)
+
+
+@given(st.one_of(ANY_TEXT, EMAIL_SHAPES))
+@example("a\x00b@example.com")
+def test_email_property_one_printable_lower_case_address(text):
+    value = checked(validators.email, text)
+    if value is not None:
+        local, _, domain = value.partition("@")
+        assert local and "@" not in domain and "." in domain and len(value) <= 254
+        assert value == value.lower() and value.isprintable() and not any(char.isspace() for char in value)
+        assert validators.email(value) == value
+
+
+@given(st.emails())
+@example("0@A.XN--11B4C3D")
+def test_email_property_accepts_addresses(address):
+    assert validators.email(address) == address.lower()
+
+
+PHONE_TEXT = st.lists(st.one_of(st.text(max_size=10), st.from_regex(r"\(?[2-9][0-9]{2}\)?[ .-]?[2-9][0-9]{2}[ .-]?[0-9]{4}",
+                                                                     fullmatch=True)),
+                      max_size=5).map(" ".join)
+
+
+@given(st.one_of(ANY_TEXT, PHONE_TEXT))
+def test_phone_numbers_property_valid_e164_once_each(text):
+    numbers = checked(validators.phone_numbers, text)
+    if numbers is not None:
+        assert numbers and len(numbers) == len(set(numbers))
+        assert all(validators.phone_number(number) == number for number in numbers)  # valid E.164
+        assert validators.phone_numbers(", ".join(numbers)) == numbers
+
+
+TODAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
+# Formats customers type dates in (the validator also reads weekday names and "tomorrow").
+DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%b %d %Y", "%d %B %Y", "%m/%d", "%B %d", "%A")
+DATE_TEXT = st.one_of(
+    ANY_TEXT,
+    st.tuples(st.one_of(st.dates(), st.dates(min_value=date(9999, 1, 1))),  # also the last year there is
+              st.sampled_from(DATE_FORMATS)).map(lambda pair: pair[0].strftime(pair[1])),
+    st.sampled_from(["tomorrow", "next monday", "this friday", "on sunday", "Dec 31st", "31 December", "2/29"]),
+)
+
+
+@given(DATE_TEXT, TODAYS)
+@example("12/15/9999", date(2026, 12, 1))
+def test_port_date_property_a_business_day_in_the_window(text, today):
+    day = checked(lambda answer: validators.port_date(answer, today), text)
+    if day is not None:
+        assert validators.is_business_day(day)
+        assert validators.business_days_after(today, validators.MIN_NOTICE_BUSINESS_DAYS) <= day
+        assert day <= today + timedelta(days=validators.MAX_DAYS_AHEAD)
+        assert validators.port_date(day.isoformat(), today) == day
+
+
+@given(TODAYS, st.integers(min_value=0, max_value=40))
+def test_port_date_property_every_day_in_the_window_is_offered(today, ahead):
+    day = today + timedelta(days=ahead)
+    earliest = validators.business_days_after(today, validators.MIN_NOTICE_BUSINESS_DAYS)
+    in_window = validators.is_business_day(day) and earliest <= day <= today + timedelta(days=validators.MAX_DAYS_AHEAD)
+    assert (checked(lambda answer: validators.port_date(answer, today), day.isoformat()) == day) == in_window
+
+
+@pytest.mark.parametrize("text", ["Suite 4\x00", "a\x07b", "\x1b[31mred"])
+def test_plain_text_refuses_control_characters(text):
+    with pytest.raises(ValidationError, match="plain text"):
+        validators.plain_text(text)
+
+
+def test_plain_text_tidies_whitespace_and_refuses_nothing_at_all():
+    assert validators.plain_text("  Office\n manager\t") == "Office manager"
+    with pytest.raises(ValidationError, match="can't be empty"):
+        validators.plain_text(" \n ")
