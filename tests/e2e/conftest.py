@@ -20,9 +20,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-# Here rather than in a test module: two sync Playwright instances cannot run at once, so every
-# browser test must share this one.
-@pytest.fixture(scope="session")
+# One per test module, stopped at its end: two sync Playwright instances cannot run at once, and
+# a running one keeps an event loop in this thread, where later tests' asyncio.run() would fail.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     require_program(CHROMIUM, "chromium")  # skips, or fails when CI=true
     with sync_playwright() as playwright:
