@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import itertools
 import json
-import os
 import shutil
 import tempfile
 import signal
@@ -25,7 +24,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.errors import UserError
-from bot.launcher import PROJECT_ROOT, Settings, Stack, free_port, supervise
+from bot.launcher import PROJECT_ROOT, Settings, Stack, free_port, server_options, supervise
 from bot.services import LocalPostgres, LocalRedis
 from bot.web.server import serve
 
@@ -238,18 +237,11 @@ def _proxy_command(args: argparse.Namespace) -> int:
 
 def register(subparsers) -> None:
     run = subparsers.add_parser(
-        "run-cluster", help="start the production profile locally: PostgreSQL, Redis, replicas behind a proxy")
-    run.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)),
-                     help="the proxy in front of the Rasa replicas")
-    run.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)),
-                     help="the proxy in front of the action servers")
-    run.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+        "run-cluster", parents=[server_options(var_dir=PROJECT_ROOT / "var" / "cluster")],
+        help="start the production profile locally: PostgreSQL, Redis, replicas behind a proxy "
+             "(--rasa-port and --action-port are the proxies' ports)")
     run.add_argument("--replicas", type=int, default=2, help="Rasa servers (about 1 GB of memory each)")
     run.add_argument("--action-servers", type=int, default=2)
-    run.add_argument("--var-dir", type=Path, default=PROJECT_ROOT / "var" / "cluster",
-                     help="logs and the generated credentials file (default: var/cluster/)")
-    run.add_argument("--env-file", type=Path, default=Settings.env_file,
-                     help="secrets, written with random values if missing (default: .env)")
     run.set_defaults(func=_run_cluster_command)
 
     proxy = subparsers.add_parser("proxy", help="round-robin HTTP proxy in front of several servers "

@@ -384,16 +384,24 @@ def _shell_command(args: argparse.Namespace) -> int:
                                cwd=PROJECT_ROOT, env=stack.environment())
 
 
+def server_options(var_dir: Path = Settings.var_dir, web_port: bool = True) -> argparse.ArgumentParser:
+    """The options every command that starts servers takes (run, shell, run-cluster)."""
+    options = argparse.ArgumentParser(add_help=False)
+    options.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
+    options.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
+    if web_port:
+        options.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    shown = var_dir.relative_to(PROJECT_ROOT) if var_dir.is_relative_to(PROJECT_ROOT) else var_dir
+    options.add_argument("--var-dir", type=Path, default=var_dir,
+                         help=f"databases, logs and generated files (default: {shown}/)")
+    options.add_argument("--env-file", type=Path, default=Settings.env_file,
+                         help="secrets, written with random values if missing (default: .env)")
+    return options
+
+
 def register(subparsers) -> None:
-    common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--rasa-port", type=int, default=int(os.environ.get("RASA_PORT", 5005)))
-    common.add_argument("--action-port", type=int, default=int(os.environ.get("ACTION_PORT", 5055)))
-    common.add_argument("--var-dir", type=Path, default=Settings.var_dir,
-                        help="databases and logs (default: var/)")
-    common.add_argument("--env-file", type=Path, default=Settings.env_file,
-                        help="secrets, written with random values if missing (default: .env)")
-    run = subparsers.add_parser("run", parents=[common], help="start the action server and the Rasa server")
-    run.add_argument("--web-port", type=int, default=int(os.environ.get("WEB_PORT", 8080)))
+    run = subparsers.add_parser("run", parents=[server_options()], help="start the action server and the Rasa server")
     run.set_defaults(func=_run_command)
-    shell = subparsers.add_parser("shell", parents=[common], help="chat in the terminal (rasa shell)")
+    shell = subparsers.add_parser("shell", parents=[server_options(web_port=False)],
+                                  help="chat in the terminal (rasa shell)")
     shell.set_defaults(func=_shell_command)
