@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import yaml
 from cryptography.fernet import Fernet
@@ -105,17 +106,26 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for_http(url: str, deadline: float, process: subprocess.Popen, log: Path) -> None:
+def wait_until_ready(ready: Callable[[], object], deadline: float, process: subprocess.Popen, log: Path,
+                     name: str, waiting_for: str) -> None:
+    """Calls `ready` until it stops raising (the server answers); a server that exits meanwhile,
+    or is still not ready at `deadline`, is a UserError naming its log."""
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise UserError(f"{log.stem} server exited with code {process.returncode}; "
-                            f"last lines of {log}:\n{log_tail(log)}")
+            raise UserError(f"{name} exited with code {process.returncode}; last lines of {log}:\n{log_tail(log)}")
         try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            ready()
+            return
+        except Exception:  # not accepting connections yet: any connection or driver error means "retry"
             time.sleep(0.3)
-    raise UserError(f"{log.stem} server did not answer at {url} in time; see {log}")
+    raise UserError(f"{name} did not {waiting_for} in time; see {log}")
+
+
+def wait_for_http(url: str, deadline: float, process: subprocess.Popen, log: Path) -> None:
+    def answers() -> None:
+        with urllib.request.urlopen(url, timeout=2):
+            pass
+    wait_until_ready(answers, deadline, process, log, f"{log.stem} server", f"answer at {url}")
 
 
 def log_tail(path: Path, lines: int = 15) -> str:

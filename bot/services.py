@@ -33,7 +33,7 @@ import redis
 from psycopg2 import sql
 
 from bot.errors import UserError
-from bot.launcher import die_with_parent, free_port, log_tail, wait_or_kill
+from bot.launcher import die_with_parent, free_port, wait_or_kill, wait_until_ready
 
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 # initdb and postgres refuse to run as root: as root, they run as Debian's `postgres` user
@@ -91,18 +91,8 @@ class _Server:
                                             start_new_session=True, preexec_fn=die_with_parent, **options)
 
     def _wait_until(self, ready: Callable[[], object], timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise UserError(f"{self.name} exited with code {self.process.returncode}; "
-                                f"last lines of {self.log}:\n{log_tail(self.log)}")
-            try:
-                ready()
-                return
-            except Exception:  # not accepting connections yet: any driver error means "retry"
-                time.sleep(0.2)
-        raise UserError(f"{self.name} did not accept connections on port {self.port} in {timeout:.0f} s; "
-                        f"see {self.log}")
+        wait_until_ready(ready, time.monotonic() + timeout, self.process, self.log, self.name,
+                         f"accept connections on port {self.port}")
 
     def stop(self) -> None:
         if self.process is None:
