@@ -22,6 +22,8 @@ NLP_DIR := build/spacy_pipeline
 NLP_BUILT := build/.spacy_pipeline.built
 MODEL := models/assistant.tar.gz
 TRAIN_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+# the project's own NLU components (config.yml names them)
+NLU_COMPONENTS := bot/notice_featurizer.py bot/notices.py bot/intent_blend.py
 NLP_INPUTS := bot/nlp.py bot/catalog/__init__.py $(wildcard bot/catalog/*.yml)
 
 .PHONY: help install nlp train run run-cluster shell test eval bench audit lock clean
@@ -49,7 +51,7 @@ $(NLP_BUILT): $(NLP_INPUTS) $(INSTALLED)
 
 train: $(MODEL) ## build the spaCy pipeline and train the Rasa model, if their inputs changed
 
-$(MODEL): $(TRAIN_DATA) $(NLP_BUILT)
+$(MODEL): $(TRAIN_DATA) $(NLU_COMPONENTS) $(NLP_BUILT)
 	$(RASA) train --config config.yml --domain domain.yml --data data --out models --fixed-model-name assistant
 	@touch $@
 

@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import sys
+import warnings
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -27,6 +28,9 @@ class Classifier:
         os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
         logging.disable(logging.WARNING)  # keep stdout/stderr to the answers and real errors
+        # The libraries' deprecation notes (~30 lines a run); they add their own filters on
+        # import, so a filter set here would not hold.
+        warnings.showwarning = lambda *args, **kwargs: None
         from rasa.core.agent import Agent  # heavy import, only once a model is known to exist
         from rasa.utils.log_utils import configure_structlog
 

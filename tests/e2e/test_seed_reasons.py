@@ -4,6 +4,7 @@ trained model gives the contract's JSON."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -63,6 +64,8 @@ def test_out_of_scope_is_redirected_politely(customer, message):
 def classify(*lines: str) -> list[dict]:
     result = subprocess.run([sys.executable, "-m", "bot", "classify"], input="\n".join(lines) + "\n",
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300, check=True)
+    # Python's warnings from the libraries (~30 lines) are silenced; TensorFlow's C++ log is not ours
+    assert not re.search(r"^\S+:\d+: \w+Warning: ", result.stderr, re.MULTILINE), result.stderr
     return [json.loads(line) for line in result.stdout.splitlines()]
 
 
