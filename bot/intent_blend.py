@@ -10,11 +10,16 @@ intents are ranked) and replaces DIET's intent and ranking with the blend.
 """
 from __future__ import annotations
 
+import functools
 from typing import Any, Dict, List, Text
+
+import numpy as np
+import scipy.sparse
+from scipy.special import softmax
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
@@ -29,13 +34,26 @@ class IntentBlend(LogisticRegressionClassifier):
         return {**LogisticRegressionClassifier.get_default_config(),
                 "max_iter": 1000, LINEAR_WEIGHT: 0.5}
 
+    def _create_X(self, messages: List[Message]) -> scipy.sparse.csr_matrix:
+        # The parent's matrix (sparse sentence features, then dense), built in one step: Rasa's
+        # get_sparse_features copies and joins them featurizer by featurizer, which cost ~5 ms
+        # of a 12 ms parse.
+        rows = [_sentence_row(message) for message in messages]
+        return rows[0] if len(rows) == 1 else scipy.sparse.vstack(rows, format="csr")
+
+    @functools.cached_property
+    def _weights(self) -> np.ndarray:
+        # C-ordered once: scipy would copy the transposed (features x intents) view per call
+        return np.ascontiguousarray(self.clf.coef_.T)
+
     def process(self, messages: List[Message]) -> List[Message]:
         # An empty message has no features: it keeps what DIET made of it (no intent).
-        featurised = [message for message in messages
-                      if message.get_sparse_features(TEXT)[1] is not None]
+        featurised = [message for message in messages if _has_sentence_features(message)]
         if not featurised:
             return messages
-        probabilities = self.clf.predict_proba(self._create_X(featurised))
+        # predict_proba of a multinomial model, without its per-call input checks (~2 ms)
+        probabilities = softmax(self._create_X(featurised) @ self._weights + self.clf.intercept_,
+                                axis=1)
         weight = self.config[LINEAR_WEIGHT]
         for message, linear in zip(featurised, probabilities):
             earlier = {row["name"]: row["confidence"]
@@ -55,3 +73,23 @@ class IntentBlend(LogisticRegressionClassifier):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         # The parent predicts on its own training examples, which would overwrite their labels.
         return training_data
+
+
+def _sentence_features(message: Message) -> list:
+    return [feature for feature in message.features
+            if feature.attribute == TEXT and feature.type == FEATURE_TYPE_SENTENCE]
+
+
+def _has_sentence_features(message: Message) -> bool:
+    return any(feature.is_sparse() for feature in _sentence_features(message))
+
+
+def _sentence_row(message: Message) -> scipy.sparse.csr_matrix:
+    """One row: the sparse sentence features in the featurizers' order, then the dense ones."""
+    features = _sentence_features(message)
+    blocks = ([feature.features.tocoo() for feature in features if feature.is_sparse()]
+              + [scipy.sparse.coo_matrix(feature.features) for feature in features if feature.is_dense()])
+    offsets = np.cumsum([0] + [block.shape[1] for block in blocks])
+    columns = np.concatenate([block.col + offset for block, offset in zip(blocks, offsets)])
+    values = np.concatenate([block.data for block in blocks])
+    return scipy.sparse.csr_matrix((values, (np.zeros_like(columns), columns)), shape=(1, offsets[-1]))

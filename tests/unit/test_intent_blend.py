@@ -5,6 +5,7 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.nlu.featurizers.sparse_featurizer.count_vectors_featurizer import CountVectorsFeaturizer
 from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
@@ -64,9 +65,12 @@ def test_training_leaves_the_labels_alone(components):
 def test_alone_it_is_the_linear_model(components):
     blend, message, _ = components
     parsed = message("my pin is wrong")
-    blend().process([parsed])
+    component = blend()
+    component.process([parsed])
     assert parsed.get("intent")["name"] == "rejection_pin_invalid"
-    assert sum(ranking(parsed).values()) == pytest.approx(1.0)
+    # the same probabilities as scikit-learn's own predict_proba on the parent's matrix
+    expected = component.clf.predict_proba(LogisticRegressionClassifier._create_X(component, [parsed]))[0]
+    assert ranking(parsed) == pytest.approx(dict(zip(component.clf.classes_, expected)))
 
 
 def test_it_averages_the_earlier_ranking_with_its_own(components):
