@@ -3,7 +3,8 @@
 With a few dozen examples per intent, DIET's prediction for a message near two categories
 (a notice listing several wrong fields: all-info or name mismatch?) depends on its random
 start; a linear model over the same sparse features is stable but coarser. Averaging the two
-probability rankings keeps what each gets right; the weight was chosen on 5-fold CV of data/nlu.
+probability rankings keeps what each gets right. The two weigh the same (`linear_weight` 0.5,
+not tuned); the blend itself was chosen on 5-fold CV of data/nlu (see config.yml).
 
 It goes right after DIETClassifier in config.yml (DIET with `ranking_length: 0`, so all its
 intents are ranked) and replaces DIET's intent and ranking with the blend.
