@@ -132,6 +132,39 @@ def verify(customer: RestClient, case: Case) -> None:
     expect(customer, case.zip_code, f"found {case.order_id}")
 
 
+# Before the seed cases below, which resubmit PO-10002: here its fix is still in the middle.
+def test_stop_in_the_middle_changes_nothing(stack, customer):
+    before = order_json(stack, "PO-10002")
+    assert before["status"] == "rejected", "must run before the seed case that resubmits it"
+    expect(customer, "Order is being rejected at this time for End User name mismatch.", "First step")
+    expect(customer, "fix my order", "PO-12345")
+    verify(customer, Case("name_mismatch", "PO-10002", "94134", "", ()))
+    expect(customer, "stop", "Nothing on your order was changed")
+    after = order_json(stack, "PO-10002")
+    assert after["account_name"] == before["account_name"] and after["audit"] == before["audit"]
+
+
+def test_a_no_in_the_middle_asks_before_leaving_and_no_carries_on(stack, customer):
+    before = order_json(stack, "PO-10002")
+    assert before["status"] == "rejected", "must run before the seed case that resubmits it"
+    expect(customer, "Order is being rejected at this time for End User name mismatch.", "First step")
+    expect(customer, "fix my order", "PO-12345")
+    verify(customer, Case("name_mismatch", "PO-10002", "94134", "", ()))
+    expect(customer, "no", "Do you want to stop correcting your order?")
+    expect(customer, "no", "account name exactly")
+    expect(customer, "Harbor Dental Group LLC", "Shall I go ahead?")
+    expect(customer, "no", "Nothing on your order was changed")
+    assert order_json(stack, "PO-10002")["audit"] == before["audit"]
+
+
+def test_a_no_in_the_middle_then_yes_leaves_the_fix(stack, customer):
+    expect(customer, "Order is being rejected at this time for End User name mismatch.", "First step")
+    expect(customer, "fix my order", "PO-12345")
+    verify(customer, Case("name_mismatch", "PO-10002", "94134", "", ()))
+    expect(customer, "nope", "Do you want to stop correcting your order?")
+    expect(customer, "yes", "Nothing on your order was changed")
+
+
 @pytest.mark.parametrize("case", CASES, ids=[case.category for case in CASES])
 def test_a_seed_reason_is_fixed_and_resubmitted(stack, customer, case):
     expect(customer, case.says, "First step", "Shall we fix your port order now?")
@@ -156,16 +189,6 @@ def test_not_portable_goes_to_a_person_with_a_ticket(stack, customer):
     order = order_json(stack, "PO-10010")
     assert order["status"] == "rejected"
     assert ticket in {t["ticket_id"] for t in order["tickets"]}
-
-
-def test_stop_in_the_middle_changes_nothing(stack, customer):
-    before = order_json(stack, "PO-10002")
-    expect(customer, "Order is being rejected at this time for End User name mismatch.", "First step")
-    expect(customer, "fix my order", "PO-12345")
-    verify(customer, Case("name_mismatch", "PO-10002", "94134", "", ()))
-    expect(customer, "stop", "Nothing on your order was changed")
-    after = order_json(stack, "PO-10002")
-    assert after["account_name"] == before["account_name"] and after["audit"] == before["audit"]
 
 
 def test_the_plain_pin_is_nowhere_but_encrypted_in_the_order_store(stack):
