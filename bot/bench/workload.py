@@ -8,41 +8,20 @@ and goodbye.
 """
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
-import yaml
-
-from bot.catalog import INTENT_PREFIX
 from bot.errors import UserError
 from bot.launcher import PROJECT_ROOT
+from bot.nlu_data import Example, read_examples
 
 HOLDOUT = PROJECT_ROOT / "tests" / "nlu_holdout.yml"
-# `[T-Mobile](carrier)` or `[T-Mobile]{"entity": "carrier"}` -> `T-Mobile`
-_ENTITY_ANNOTATION = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
-@dataclass(frozen=True)
-class HeldOutMessage:
-    intent: str
-    text: str
-
-    @property
-    def is_rejection(self) -> bool:
-        return self.intent.startswith(INTENT_PREFIX)
-
-
-def held_out_messages(path: Path = HOLDOUT) -> list[HeldOutMessage]:
+def held_out_messages(path: Path = HOLDOUT) -> list[Example]:
     if not path.is_file():
         raise UserError(f"no held-out NLU messages at {path}")
-    messages = []
-    for block in yaml.safe_load(path.read_text()).get("nlu", []):
-        for line in block.get("examples", "").splitlines() if "intent" in block else ():
-            if line.strip().startswith("- "):
-                text = _ENTITY_ANNOTATION.sub(r"\1", line.strip()[2:].strip())
-                messages.append(HeldOutMessage(block["intent"], text))
+    messages = read_examples(path)
     if not messages:
         raise UserError(f"{path} holds no NLU examples")
     return messages
@@ -85,7 +64,7 @@ def short_conversation(index: int) -> tuple[Step, ...]:
     return scripted_conversation(index)[:2] + scripted_conversation(index)[-1:]
 
 
-def rejection_conversations(messages: list[HeldOutMessage], count: int,
+def rejection_conversations(messages: list[Example], count: int,
                             turns: int = 3) -> list[tuple[Step, ...]]:
     """`count` conversations of `turns` held-out rejection messages each; every turn runs a
     custom action (an explanation, or the clarifying question when the model is unsure)."""

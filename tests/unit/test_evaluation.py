@@ -3,9 +3,9 @@ import json
 import pytest
 
 from bot.errors import UserError
-from bot.evaluation import (LabelledMessage, product_label, product_report, read_holdout_messages,
-                            read_report, score_labels, scores_from_report, shortfalls,
-                            write_evaluation)
+from bot.evaluation import (LabelledMessage, novel_report, product_label, product_report,
+                            read_holdout_messages, read_report, score_labels, scores_from_report,
+                            shortfalls, write_evaluation)
 from bot.understanding import understand
 
 
@@ -66,8 +66,8 @@ def test_the_macro_average_is_over_the_expected_intents_only():
 
 def test_holdout_messages_come_from_both_prediction_files(tmp_path):
     write_predictions(tmp_path, successes=[("hi", "greet")], errors=[("thanks", "thank")])
-    assert read_holdout_messages(tmp_path) == [LabelledMessage("hi", "greet"),
-                                               LabelledMessage("thanks", "thank")]
+    assert read_holdout_messages(tmp_path) == [LabelledMessage("hi", "greet", "greet"),
+                                               LabelledMessage("thanks", "thank", "greet")]
 
 
 def test_a_holdout_test_run_without_successes_gets_a_clear_error(tmp_path):
@@ -102,11 +102,25 @@ def test_write_evaluation_reports_all_three_figures_and_gates_the_model_only(tmp
     (tmp_path / "cross-validation" / "intent_report.json").write_text(
         json.dumps(score_labels(["greet"], ["greet"])))
 
-    problems = write_evaluation(tmp_path, classify_as({"hello": "greet", notice: "port_rejected"}))
+    training = tmp_path / "nlu.yml"
+    training.write_text('nlu:\n- intent: greet\n  examples: |\n    - Hello\n')
+    problems = write_evaluation(tmp_path, classify_as({"hello": "greet", notice: "port_rejected"}), training)
 
     assert problems == ["macro-F1 0.500 is below 0.95", "rejection_port_freeze F1 0.000 is below 0.9"]
     product = json.loads((tmp_path / "holdout-product" / "intent_report.json").read_text())
     assert product["macro avg"]["f1-score"] == 1.0
     tables = (tmp_path / "nlu-evaluation.md").read_text()
     assert "as the product classifies" in tables and "model only" in tables
+    # "hello" is also a training example: only the notice is novel, and the model missed it
+    assert "the 1 of 2 messages that are not the text of a training example" in tables
+    novel = json.loads((tmp_path / "holdout-novel" / "intent_report.json").read_text())
+    assert novel["macro avg"]["f1-score"] == 0.0 and "greet" not in novel
     assert "cross-validation" in capsys.readouterr().out
+
+
+def test_novel_messages_are_those_no_training_example_has_case_and_spacing_aside():
+    messages = [LabelledMessage("Thanks", "thank", "thank"),
+                LabelledMessage("my PIN  was wrong", "rejection_pin_invalid", "rejection_pin_invalid"),
+                LabelledMessage("they say 8C", "rejection_pin_invalid", "rejection_account_number")]
+    report, count = novel_report(messages, ["thanks", "My pin was wrong"])
+    assert count == 1 and report["rejection_pin_invalid"]["recall"] == 0.0
