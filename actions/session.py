@@ -21,6 +21,7 @@ from bot.orders.models import OrderStatus, PortOrder
 from bot.orders.store import OrderStore, OrderStoreUnavailable, UnknownOrder
 from bot.replies import ORDERS_UNAVAILABLE
 from bot.secrets import SecretBox
+from bot.turns import first_action_of_the_turn
 
 VERIFIED_ORDER = "verified_order_id"
 # Which form the rules start next ("verify", "fix_form") or "none": a featurized slot, so the
@@ -43,17 +44,6 @@ def order_store() -> OrderStore:
     return _store_for(os.environ.get("DATABASE_URL"))
 
 
-def first_action_of_the_turn(tracker: Tracker) -> bool:
-    """Whether no action has run yet for the customer's latest message (see the same check in
-    bot/rasa_server.py: only then can the message be forgotten without reaching back further)."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return True
-        if event.get("event") == "action":
-            return False
-    return False
-
-
 def _store_down(action: Action, dispatcher: CollectingDispatcher, tracker: Tracker,
                 error: OrderStoreUnavailable) -> list[EventType]:
     logger.error("%s could not reach the order store: %s", action.name(), error.reason)
@@ -65,7 +55,7 @@ def _store_down(action: Action, dispatcher: CollectingDispatcher, tracker: Track
         # Rasa adds these to the form's own step: drop the unchecked answers and ask the same again.
         unchecked = [SlotSet(name, None) for name in tracker.slots_to_validate()]
         return [*unchecked, SlotSet(REQUESTED_SLOT, tracker.get_slot(REQUESTED_SLOT)), listen]
-    if first_action_of_the_turn(tracker):
+    if first_action_of_the_turn(event.get("event") for event in reversed(tracker.events)):
         return [UserUtteranceReverted(), listen]  # as before the message: sending it again continues
     return [listen]
 

@@ -45,7 +45,7 @@ from rasa.core.processor import MessageProcessor
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected, BotUttered, Event, \
-    FollowupAction, UserUttered, UserUtteranceReverted
+    FollowupAction, UserUtteranceReverted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils import log_utils
@@ -54,6 +54,7 @@ from sanic.log import error_logger as sanic_error_logger
 from sanic.request import Request
 
 from bot.replies import ACTION_FAILED, ACTION_SERVER_TROUBLE
+from bot.turns import first_action_of_the_turn
 
 logger = logging.getLogger("bot.rasa_server")  # also when run as __main__
 
@@ -136,21 +137,6 @@ async def _run_remote_action(self: RemoteAction, output_channel: OutputChannel, 
         raise
 
 
-def first_action_of_the_turn(tracker: DialogueStateTracker) -> bool:
-    """Whether the bot is answering a customer's message and no action has run for it yet.
-
-    Only then can the message be forgotten with `UserUtteranceReverted`: once a form has run
-    again in this turn, Rasa hides the message from its applied events (the form's happy path
-    is folded into one step), and a revert would reach back to an older message. Between
-    messages (an action run through the HTTP API) there is no message to forget."""
-    for event in reversed(tracker.events):
-        if isinstance(event, UserUttered):
-            return True
-        if isinstance(event, ActionExecuted):
-            return False
-    return False
-
-
 class _ReplyWhenUnreachable(Action):
     """The action the processor runs, answering for it when the action server is unreachable.
 
@@ -174,7 +160,7 @@ class _ReplyWhenUnreachable(Action):
             logger.error("Running '%s' for conversation %s failed: %s. Asked the customer to try again.",
                          self.name(), tracker.sender_id, error)
             reply, listen = BotUttered(ACTION_SERVER_TROUBLE.text), FollowupAction(ACTION_LISTEN_NAME)
-            if first_action_of_the_turn(tracker):
+            if first_action_of_the_turn(event.type_name for event in reversed(tracker.events)):
                 # Not logged as run (so a form's turn is not folded), then the message is forgotten:
                 # the conversation is exactly as before it, and sending it again continues.
                 return [ActionExecutionRejected(self.name()), reply, UserUtteranceReverted(), listen]
