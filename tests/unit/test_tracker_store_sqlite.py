@@ -33,6 +33,17 @@ def turn(tracker, said, answer):
     tracker.update(ActionExecuted("action_listen"))
 
 
+async def new_conversation(store, sender):
+    """A conversation's first tracker, as the next message would read it back."""
+    await store.get_or_create_tracker(sender)
+    return await store.retrieve(sender)
+
+
+async def turn_saved(store, tracker, said, answer):
+    turn(tracker, said, answer)
+    await store.save(tracker)
+
+
 def stored_rows(store):
     with store.session_scope() as session:
         return session.query(store.SQLEvent).count()
@@ -44,8 +55,7 @@ def test_each_turn_is_stored_once_and_reads_back_in_order(store):
         for number in range(3):
             tracker = await store.retrieve("alice")
             assert getattr(tracker, STORED_EVENTS) == len(tracker.events)
-            turn(tracker, f"message {number}", f"answer {number}")
-            await store.save(tracker)
+            await turn_saved(store, tracker, f"message {number}", f"answer {number}")
         return await store.retrieve("alice")
 
     tracker = asyncio.run(conversation())
@@ -56,12 +66,9 @@ def test_each_turn_is_stored_once_and_reads_back_in_order(store):
 
 def test_saving_the_same_tracker_twice_adds_only_what_is_new(store):
     async def conversation():
-        await store.get_or_create_tracker("bob")
-        tracker = await store.retrieve("bob")
-        turn(tracker, "first", "one")
-        await store.save(tracker)
-        turn(tracker, "second", "two")
-        await store.save(tracker)
+        tracker = await new_conversation(store, "bob")
+        await turn_saved(store, tracker, "first", "one")
+        await turn_saved(store, tracker, "second", "two")
         return await store.retrieve("bob")
 
     tracker = asyncio.run(conversation())
@@ -72,18 +79,12 @@ def test_saving_the_same_tracker_twice_adds_only_what_is_new(store):
 
 def test_a_session_started_in_the_turn_is_followed_by_the_next_retrieve(store):
     async def conversation():
-        await store.get_or_create_tracker("carol")
+        await turn_saved(store, await new_conversation(store, "carol"), "old session", "old answer")
         tracker = await store.retrieve("carol")
-        turn(tracker, "old session", "old answer")
-        await store.save(tracker)
-        tracker = await store.retrieve("carol")
-        tracker.update(ActionExecuted("action_session_start"))
-        tracker.update(SessionStarted())
-        tracker.update(ActionExecuted("action_listen"))
-        turn(tracker, "new session", "new answer")
-        await store.save(tracker)
-        turn(tracker, "same object again", "again")
-        await store.save(tracker)
+        for event in (ActionExecuted("action_session_start"), SessionStarted(), ActionExecuted("action_listen")):
+            tracker.update(event)
+        await turn_saved(store, tracker, "new session", "new answer")
+        await turn_saved(store, tracker, "same object again", "again")
         return await store.retrieve("carol"), await store.retrieve_full_tracker("carol")
 
     latest, full = asyncio.run(conversation())
@@ -94,8 +95,7 @@ def test_a_session_started_in_the_turn_is_followed_by_the_next_retrieve(store):
 
 def test_a_pin_answer_is_masked_in_the_database_on_the_fast_path(store):
     async def conversation():
-        await store.get_or_create_tracker("dave")
-        tracker = await store.retrieve("dave")
+        tracker = await new_conversation(store, "dave")
         tracker.update(ActionExecuted("fix_form"))
         tracker.update(SlotSet("requested_slot", "pin"))
         tracker.update(ActionExecuted("action_listen"))
