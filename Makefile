@@ -23,7 +23,7 @@ NLP_BUILT := build/.spacy_pipeline.built
 MODEL := models/assistant.tar.gz
 TRAIN_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 # the project's own NLU components (config.yml names them)
-NLU_COMPONENTS := bot/notice_featurizer.py bot/notices.py bot/intent_blend.py
+NLU_COMPONENTS := bot/notice_featurizer.py bot/notices.py bot/intent_blend.py bot/feature_joiner.py
 NLP_INPUTS := bot/nlp.py bot/catalog/__init__.py $(wildcard bot/catalog/*.yml)
 
 .PHONY: help install nlp train run run-cluster shell test eval bench audit lock clean

@@ -25,6 +25,8 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from rasa.utils.tensorflow.constants import RANKING_LENGTH
 
+from bot.feature_joiner import join_columns
+
 LINEAR_WEIGHT = "linear_weight"
 
 
@@ -88,9 +90,6 @@ def _has_sentence_features(message: Message) -> bool:
 def _sentence_row(message: Message) -> scipy.sparse.csr_matrix:
     """One row: the sparse sentence features in the featurizers' order, then the dense ones."""
     features = _sentence_features(message)
-    blocks = ([feature.features.tocoo() for feature in features if feature.is_sparse()]
-              + [scipy.sparse.coo_matrix(feature.features) for feature in features if feature.is_dense()])
-    offsets = np.cumsum([0] + [block.shape[1] for block in blocks])
-    columns = np.concatenate([block.col + offset for block, offset in zip(blocks, offsets)])
-    values = np.concatenate([block.data for block in blocks])
-    return scipy.sparse.csr_matrix((values, (np.zeros_like(columns), columns)), shape=(1, offsets[-1]))
+    return join_columns([feature.features for feature in features if feature.is_sparse()]
+                        + [scipy.sparse.coo_matrix(feature.features) for feature in features
+                           if feature.is_dense()]).tocsr()
