@@ -25,7 +25,7 @@ RUN python -m bot build-nlp --output build/spacy_pipeline \
         --fixed-model-name assistant \
  && rm -rf .rasa \
  && mkdir -p var \
- && python -c "import yaml; from bot.launcher import CREDENTIALS_TEMPLATE, effective_credentials; \
+ && python -c "import yaml; from bot.ops.launcher import CREDENTIALS_TEMPLATE, effective_credentials; \
 print(yaml.safe_dump(effective_credentials(yaml.safe_load(CREDENTIALS_TEMPLATE.read_text()), {})))" \
         > var/credentials.yml
 
@@ -35,5 +35,5 @@ USER porting
 
 EXPOSE 5005 5055 8080
 # docker-compose.yml gives each service its own command; this one runs a Rasa server alone.
-CMD ["python", "-m", "bot.rasa_server", "run", "--model", "models/assistant.tar.gz", "--port", "5005", \
+CMD ["python", "-m", "bot.adapters.server", "run", "--model", "models/assistant.tar.gz", "--port", "5005", \
      "--endpoints", "endpoints.prod.yml", "--credentials", "var/credentials.yml"]

@@ -23,8 +23,8 @@ NLP_BUILT := build/.spacy_pipeline.built
 MODEL := models/assistant.tar.gz
 TRAIN_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 # the project's own NLU components (config.yml names them)
-NLU_COMPONENTS := bot/notice_featurizer.py bot/notices.py bot/intent_blend.py bot/feature_joiner.py
-NLP_INPUTS := bot/nlp.py bot/catalog/__init__.py $(wildcard bot/catalog/*.yml)
+NLU_COMPONENTS := bot/nlu/notice_featurizer.py bot/core/notices.py bot/nlu/intent_blend.py bot/nlu/feature_joiner.py
+NLP_INPUTS := bot/nlu/pipeline.py bot/core/catalog/__init__.py $(wildcard bot/core/catalog/*.yml)
 
 .PHONY: help install nlp train run run-cluster shell test eval bench audit lock clean
 
@@ -77,7 +77,7 @@ eval: $(MODEL) ## NLU quality: 5-fold cross-validation and the held-out set; per
 	$(PY) -m bot eval-report --results results --model $(MODEL)
 
 bench: $(MODEL) ## latency, throughput, memory and cold start against the targets: results/bench.md (BENCH_ARGS=--train also times training)
-	$(PY) -m bot.bench --out results $(BENCH_ARGS)
+	$(PY) -m bot.ops.bench --out results $(BENCH_ARGS)
 
 # Needs the advisory services (PyPI, OSV), which this build network does not reach: run it on a
 # connected machine. --strict: a package that could not be checked fails the audit.

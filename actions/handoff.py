@@ -1,17 +1,18 @@
 """Handing the case to a person: a stored ticket, e-mailed to support when SMTP_URL is set."""
+
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import needs_order_store, order_store, secret_box, verified_order
 from actions.orders import FIX_SLOTS, clear_fix
-from actions.session import needs_order_store, order_store, secret_box, verified_order
-from bot import fixes, notify
-from bot.secrets import is_ciphertext
+from bot import settings
+from bot.core import fixes, notify
+from bot.core.secrets import is_ciphertext
 
 
 def collected_fields(tracker: Tracker) -> list[str]:
@@ -32,24 +33,28 @@ class ActionHandoff(Action):
     def name(self) -> str:
         return "action_handoff"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-            domain: dict[str, Any]) -> list[EventType]:
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, events = verified_order(tracker)
         category = tracker.get_slot("rejection_category") or "general"
-        summary = "\n".join([
-            f"Conversation: {tracker.sender_id}",
-            f"Order: {order.order_id if order else 'not verified'}",
-            f"Rejection category: {category}",
-            "Collected so far:", *(collected_fields(tracker) or ["- nothing"]),
-            f"Last message: {tracker.latest_message.get('text') or ''}",
-        ])
-        ticket = order_store().open_ticket(category, summary, order.order_id if order else None,
-                                           tracker.sender_id)
-        smtp_url = os.environ.get("SMTP_URL")
+        summary = "\n".join(
+            [
+                f"Conversation: {tracker.sender_id}",
+                f"Order: {order.order_id if order else 'not verified'}",
+                f"Rejection category: {category}",
+                "Collected so far:",
+                *(collected_fields(tracker) or ["- nothing"]),
+                f"Last message: {tracker.latest_message.get('text') or ''}",
+            ]
+        )
+        ticket = order_store().open_ticket(category, summary, order.order_id if order else None, tracker.sender_id)
+        smtp_url = settings.get(settings.SMTP_URL)
         if smtp_url:
-            notify.send_ticket(smtp_url, os.environ.get("SUPPORT_EMAIL", notify.DEFAULT_SUPPORT_ADDRESS),
-                               ticket, summary)
+            notify.send_ticket(
+                smtp_url, settings.get(settings.SUPPORT_EMAIL, notify.DEFAULT_SUPPORT_ADDRESS), ticket, summary
+            )
         contact = f" at {order.contact_email}" if order and order.contact_email else ""
-        dispatcher.utter_message(text=f"I've passed this to our porting team as ticket {ticket}. "
-                                      f"Someone will contact you{contact} within one business day.")
+        dispatcher.utter_message(
+            text=f"I've passed this to our porting team as ticket {ticket}. "
+            f"Someone will contact you{contact} within one business day."
+        )
         return events + [ActiveLoop(None), SlotSet("requested_slot", None), *clear_fix()]

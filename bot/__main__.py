@@ -2,18 +2,26 @@
 
 Each command lives next to the code it drives and registers itself here through a
 `register(subparsers)` function that sets `func` on its parser; `func(args)` returns the
-exit code. Errors meant for the user are `bot.errors.UserError`: printed on one line.
+exit code. Errors meant for the user are `bot.core.errors.UserError`: printed on one line.
 """
+
 from __future__ import annotations
 
 import argparse
 import importlib
 import sys
 
-from bot.errors import UserError
+from bot.core.errors import UserError
 
 # module path -> registers one or more sub-commands
-COMMAND_MODULES = ("bot.launcher", "bot.cluster", "bot.classify", "bot.orders.cli", "bot.nlp", "bot.evaluation")
+COMMAND_MODULES = (
+    "bot.ops.launcher",
+    "bot.ops.cluster",
+    "bot.nlu.classify",
+    "bot.ops.orders_cli",
+    "bot.nlu.pipeline",
+    "bot.nlu.evaluation",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,6 @@
-"""Fixtures shared by every test: required programs, and the real servers for end-to-end tests."""
+"""Fixtures shared by every test: required programs, an order store key and file, and the real
+servers for end-to-end tests."""
+
 from __future__ import annotations
 
 import os
@@ -9,7 +11,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.launcher import DEFAULT_MODEL, Settings, Stack, free_port
+from bot.core.secrets import KEY_ENV, generate_key
+from bot.ops.processes import free_port
+from bot.ops.stack import ServerSettings, Stack
+from bot.settings import DEFAULT_MODEL
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -29,16 +34,27 @@ def require_program(path_or_name: str, package: str) -> str:
     return found
 
 
+@pytest.fixture
+def pin_key(monkeypatch):
+    monkeypatch.setenv(KEY_ENV, generate_key())
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "orders.db"
+
+
 @pytest.fixture(scope="session")
 def trained_model() -> Path:
     require(DEFAULT_MODEL.is_file(), f"no trained model at {DEFAULT_MODEL} (run `make train`)")
     return DEFAULT_MODEL
 
 
-def stack_settings(var_dir: Path) -> Settings:
+def stack_settings(var_dir: Path) -> ServerSettings:
     """Servers on free ports with their own databases, logs and .env, beside a developer's."""
-    return Settings(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                    var_dir=var_dir, env_file=var_dir / ".env")
+    return ServerSettings(
+        rasa_port=free_port(), action_port=free_port(), web_port=free_port(), var_dir=var_dir, env_file=var_dir / ".env"
+    )
 
 
 @pytest.fixture(scope="session")
@@ -57,8 +73,7 @@ class RestClient:
         body = {"sender": self.sender, "message": message}
         if metadata:
             body["metadata"] = metadata
-        response = requests.post(f"{self.stack.settings.rasa_url}/webhooks/rest/webhook",
-                                 json=body, timeout=60)
+        response = requests.post(f"{self.stack.settings.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
         response.raise_for_status()
         return response.json()
 
@@ -69,7 +84,9 @@ class RestClient:
     def tracker(self) -> dict:
         response = requests.get(
             f"{self.stack.settings.rasa_url}/conversations/{self.sender}/tracker",
-            params={"token": self.stack.api_token}, timeout=30)
+            params={"token": self.stack.api_token},
+            timeout=30,
+        )
         response.raise_for_status()
         return response.json()
 

@@ -1,4 +1,5 @@
 """A SQLite database file that a test makes unreachable and brings back, for outage tests."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,5 +1,6 @@
-"""The fix form: asks for the fields the rejection's fix family needs (see bot/fixes.py), checks
+"""The fix form: asks for the fields the rejection's fix family needs (see bot/core/fixes.py), checks
 every answer, and counts failures per field: after two, it explains the field and offers a person."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -10,13 +11,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.replies import send
-from actions.session import VERIFIED_ORDER, needs_order_store, order_store, secret_box
-from bot import fixes
-from bot.catalog import load_catalog
-from bot.orders.models import PortOrder
-from bot.replies import field_help
-from bot.validators import ValidationError
+from actions.conversation import VERIFIED_ORDER, needs_order_store, order_store, secret_box
+from actions.dispatch import send
+from bot.core import fixes
+from bot.core.catalog import load_catalog
+from bot.core.orders.records import PortOrder
+from bot.core.replies import field_help
+from bot.core.validators import ValidationError
 
 FAILURES = "slot_failures"
 FAILURES_BEFORE_HELP = 2
@@ -36,16 +37,19 @@ class ValidateFixForm(FormValidationAction):
         order = order_store().get(order_id)
         return order, fixes.fields_to_ask(load_catalog().category(category_id), order)
 
-    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[str]:
         return self._order_and_fields(tracker)[1]
 
-    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: dict[str, Any]) -> list[EventType]:
+    async def get_validation_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
         order, asked = self._order_and_fields(tracker)
         # Slots cleared when the form starts arrive here as None: only real answers are checked.
-        answers = {name: value for name, value in tracker.slots_to_validate().items()
-                   if name in asked and value is not None}
+        answers = {
+            name: value for name, value in tracker.slots_to_validate().items() if name in asked and value is not None
+        }
         if not answers:
             return []
         context = fixes.FixContext(order, date.today())

@@ -1,4 +1,5 @@
 """Helpers to run an action the way the action server does: a tracker in, events and messages out."""
+
 from __future__ import annotations
 
 import asyncio
@@ -8,20 +9,29 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.session import _store_for, order_store
-from bot.launcher import PROJECT_ROOT
-from bot.orders.demo import seed_demo
-from bot.secrets import generate_key
+from actions.conversation import _store_for, order_store
+from bot.core.orders.demo import seed_demo
+from bot.core.secrets import generate_key
+from bot.settings import PROJECT_ROOT
 
 DOMAIN = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())
 
 
-def make_tracker(text: str = "", intent: str | None = None, confidence: float = 0.95,
-                 entities: list[dict] | None = None, slots: dict | None = None,
-                 ranking: list[tuple[str, float]] | None = None, sender: str = "tester") -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": confidence},
-              "entities": entities or [],
-              "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [])]}
+def make_tracker(
+    text: str = "",
+    intent: str | None = None,
+    confidence: float = 0.95,
+    entities: list[dict] | None = None,
+    slots: dict | None = None,
+    ranking: list[tuple[str, float]] | None = None,
+    sender: str = "tester",
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": confidence},
+        "entities": entities or [],
+        "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [])],
+    }
     return Tracker(sender, slots or {}, latest, [], False, None, {}, "action_listen")
 
 

@@ -1,5 +1,5 @@
 from actions.explain import ActionClarifyRejection, ActionExplainRejection, ActionExplainTerm
-from bot.catalog import load_catalog
+from bot.core.catalog import load_catalog
 from tests.actions.conftest import run_action
 
 CATALOG = load_catalog()
@@ -10,11 +10,15 @@ def slots(events):
 
 
 def test_explains_the_category_and_remembers_it(tracker_for):
-    tracker = tracker_for("T-Mobile says my PIN is wrong", "rejection_pin_invalid",
-                          entities=[{"entity": "carrier", "value": "t-mobile"}])
+    tracker = tracker_for(
+        "T-Mobile says my PIN is wrong", "rejection_pin_invalid", entities=[{"entity": "carrier", "value": "t-mobile"}]
+    )
     events, messages = run_action(ActionExplainRejection(), tracker)
-    assert slots(events) == {"rejection_category": "pin_invalid", "pending_categories": [],
-                             "losing_carrier": "T-Mobile"}
+    assert slots(events) == {
+        "rejection_category": "pin_invalid",
+        "pending_categories": [],
+        "losing_carrier": "T-Mobile",
+    }
     text = "\n".join(m["text"] for m in messages)
     category = CATALOG.category("pin_invalid")
     assert category.meaning in text and f"First step: {category.steps[0]}" in text
@@ -23,35 +27,51 @@ def test_explains_the_category_and_remembers_it(tracker_for):
 
 
 def test_a_two_reason_notice_queues_the_second_and_offers_it(tracker_for):
-    tracker = tracker_for("Reject reason: END USER NAME MISMATCH / PASSCODE_PIN_INVALID",
-                          "rejection_name_mismatch")
+    tracker = tracker_for("Reject reason: END USER NAME MISMATCH / PASSCODE_PIN_INVALID", "rejection_name_mismatch")
     events, messages = run_action(ActionExplainRejection(), tracker)
     assert slots(events)["rejection_category"] == "name_mismatch"
     assert slots(events)["pending_categories"] == ["pin_invalid"]
-    assert messages[-2]["buttons"] == [{"title": "Explain: " + CATALOG.category("pin_invalid").title,
-                                        "payload": "/rejection_pin_invalid"}]
+    assert messages[-2]["buttons"] == [
+        {"title": "Explain: " + CATALOG.category("pin_invalid").title, "payload": "/rejection_pin_invalid"}
+    ]
     # the customer then picks the queued reason: it is explained and leaves the queue
-    events, _ = run_action(ActionExplainRejection(), tracker_for(
-        "/rejection_pin_invalid", "rejection_pin_invalid",
-        slots={"pending_categories": ["pin_invalid"], "rejection_category": "name_mismatch"}))
+    events, _ = run_action(
+        ActionExplainRejection(),
+        tracker_for(
+            "/rejection_pin_invalid",
+            "rejection_pin_invalid",
+            slots={"pending_categories": ["pin_invalid"], "rejection_category": "name_mismatch"},
+        ),
+    )
     assert slots(events)["rejection_category"] == "pin_invalid"
     assert slots(events)["pending_categories"] == []
 
 
 def test_clarify_explains_when_the_notice_is_clear_even_if_the_classifier_is_not(tracker_for):
-    events, _ = run_action(ActionClarifyRejection(), tracker_for(
-        "statusReasonCode - 8A", "nlu_fallback", 0.3))
+    events, _ = run_action(ActionClarifyRejection(), tracker_for("statusReasonCode - 8A", "nlu_fallback", 0.3))
     assert slots(events)["rejection_category"] == "account_number"
 
 
 def test_clarify_offers_the_likely_categories_as_buttons(tracker_for):
-    tracker = tracker_for("something about my numbers", "nlu_fallback", 0.3, ranking=[
-        ("nlu_fallback", 0.45), ("rejection_multiple_accounts", 0.3), ("greet", 0.2),
-        ("rejection_number_not_on_account", 0.25), ("rejection_hunt_group", 0.01)])
+    tracker = tracker_for(
+        "something about my numbers",
+        "nlu_fallback",
+        0.3,
+        ranking=[
+            ("nlu_fallback", 0.45),
+            ("rejection_multiple_accounts", 0.3),
+            ("greet", 0.2),
+            ("rejection_number_not_on_account", 0.25),
+            ("rejection_hunt_group", 0.01),
+        ],
+    )
     events, messages = run_action(ActionClarifyRejection(), tracker)
     assert events == []
     assert [b["payload"] for b in messages[0]["buttons"]] == [
-        "/rejection_multiple_accounts", "/rejection_number_not_on_account", "/port_rejected"]
+        "/rejection_multiple_accounts",
+        "/rejection_number_not_on_account",
+        "/port_rejected",
+    ]
 
 
 def test_a_term_question_is_answered_from_the_glossary(tracker_for):

@@ -1,4 +1,5 @@
 """The order actions and form validations, run as the action server runs them, on a real SQLite store."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,9 +8,18 @@ from rasa_sdk.events import ActiveLoop
 from actions.forms.fix import ValidateFixForm
 from actions.forms.verify import ValidateVerifyForm
 from actions.handoff import ActionHandoff
-from actions.orders import ActionAfterVerification, ActionApplyFix, ActionCancelFix, ActionExplainWhy, \
-    ActionFieldHelp, ActionOrderStatus, ActionShowOrder, ActionStartFix, ActionSummariseFix
-from bot.secrets import is_ciphertext
+from actions.orders import (
+    ActionAfterVerification,
+    ActionApplyFix,
+    ActionCancelFix,
+    ActionExplainWhy,
+    ActionFieldHelp,
+    ActionOrderStatus,
+    ActionShowOrder,
+    ActionStartFix,
+    ActionSummariseFix,
+)
+from bot.core.secrets import is_ciphertext
 from tests.actions.conftest import make_tracker, run_action, validate
 
 pytestmark = pytest.mark.usefixtures("demo_store")
@@ -20,8 +30,7 @@ def slots(events):
 
 
 def test_the_right_zip_verifies_the_order():
-    events, _ = validate(ValidateVerifyForm(), answers={"order_verifier": "30309"},
-                         slots={"order_id": "PO-10007"})
+    events, _ = validate(ValidateVerifyForm(), answers={"order_verifier": "30309"}, slots={"order_id": "PO-10007"})
     assert slots(events)["verified_order_id"] == "PO-10007"
 
 
@@ -34,12 +43,18 @@ def test_an_unknown_order_and_a_wrong_zip_get_the_same_answer():
 def test_three_failures_lock_out_even_the_right_answer():
     failures = []
     for _ in range(3):
-        events, texts = validate(ValidateVerifyForm(), answers={"order_verifier": "11111"},
-                                 slots={"order_id": "PO-10007", "lookup_failures": failures})
+        events, texts = validate(
+            ValidateVerifyForm(),
+            answers={"order_verifier": "11111"},
+            slots={"order_id": "PO-10007", "lookup_failures": failures},
+        )
         failures = slots(events)["lookup_failures"]
     assert "paused" in texts[0] and slots(events)["requested_slot"] is None
-    events, texts = validate(ValidateVerifyForm(), answers={"order_verifier": "30309"},
-                             slots={"order_id": "PO-10007", "lookup_failures": failures})
+    events, texts = validate(
+        ValidateVerifyForm(),
+        answers={"order_verifier": "30309"},
+        slots={"order_id": "PO-10007", "lookup_failures": failures},
+    )
     assert "paused" in texts[0] and "verified_order_id" not in slots(events)
 
 
@@ -60,8 +75,9 @@ def test_a_pin_answer_is_checked_and_kept_encrypted():
 def test_two_bad_answers_explain_the_field_and_offer_a_person():
     events, texts = validate(ValidateFixForm(), answers={"pin": "1"}, slots=dict(FIXING_PIN))
     assert slots(events)["slot_failures"] == {"pin": 1} and len(texts) == 1
-    dispatcher_events, texts = validate(ValidateFixForm(), answers={"pin": "2"},
-                                        slots={**FIXING_PIN, "slot_failures": {"pin": 1}})
+    dispatcher_events, texts = validate(
+        ValidateFixForm(), answers={"pin": "2"}, slots={**FIXING_PIN, "slot_failures": {"pin": 1}}
+    )
     assert slots(dispatcher_events)["slot_failures"] == {"pin": 2}
     assert "T-Mobile" in texts[1] and "person" in texts[1]
 
@@ -77,9 +93,11 @@ def test_confirmation_corrects_and_resubmits_with_an_audit_trail(demo_store):
 
 
 def test_a_split_moves_the_other_numbers_to_a_new_draft_order(demo_store):
-    tracker = make_tracker("yes", "affirm", slots={"verified_order_id": "PO-10012",
-                                                   "rejection_category": "multiple_accounts",
-                                                   "numbers": ["+19195550114"]})
+    tracker = make_tracker(
+        "yes",
+        "affirm",
+        slots={"verified_order_id": "PO-10012", "rejection_category": "multiple_accounts", "numbers": ["+19195550114"]},
+    )
     _, messages = run_action(ActionApplyFix(), tracker)
     assert demo_store.get("PO-10012").numbers == ("+19195550114",)
     drafts = demo_store.list(status="draft")
@@ -108,23 +126,28 @@ def test_handoff_stores_a_ticket_with_secrets_masked(demo_store):
 
 
 def test_status_of_a_verified_order_comes_from_the_store():
-    events, messages = run_action(ActionOrderStatus(), make_tracker(
-        "status?", "ask_status", slots={"verified_order_id": "PO-10003"}))
+    events, messages = run_action(
+        ActionOrderStatus(), make_tracker("status?", "ask_status", slots={"verified_order_id": "PO-10003"})
+    )
     assert "PO-10003" in messages[0]["text"] and "rejected by Comcast Business" in messages[0]["text"]
     assert slots(events)["fix_next"] == "none"
 
 
 def test_after_verification_shows_the_order_and_its_rejection():
-    events, messages = run_action(ActionAfterVerification(), make_tracker(
-        "30309", "inform", slots={"verified_order_id": "PO-10007", "after_verification": "explain"}))
+    events, messages = run_action(
+        ActionAfterVerification(),
+        make_tracker("30309", "inform", slots={"verified_order_id": "PO-10007", "after_verification": "explain"}),
+    )
     texts = " ".join(m["text"] for m in messages)
     assert "found PO-10007" in texts and "PASSCODE_PIN_INVALID" in texts and "First step" in texts
     assert slots(events)["rejection_category"] == "pin_invalid"
 
 
 def test_a_different_order_id_than_the_verified_one_needs_its_own_check():
-    events, _ = run_action(ActionShowOrder(), make_tracker(
-        "PO-10003", "provide_order_id", slots={"verified_order_id": "PO-10007", "order_id": "PO-10003"}))
+    events, _ = run_action(
+        ActionShowOrder(),
+        make_tracker("PO-10003", "provide_order_id", slots={"verified_order_id": "PO-10007", "order_id": "PO-10003"}),
+    )
     assert slots(events)["verified_order_id"] is None and slots(events)["fix_next"] == "verify"
 
 
@@ -137,7 +160,8 @@ def test_the_summary_masks_the_pin_and_asks_to_confirm():
 
 def test_why_and_dont_know_explain_the_field_being_asked():
     why = run_action(ActionExplainWhy(), make_tracker(slots={"requested_slot": "pin"}))[1]
-    help_ = run_action(ActionFieldHelp(), make_tracker(slots={"requested_slot": "pin",
-                                                               "losing_carrier": "Verizon Wireless"}))[1]
+    help_ = run_action(
+        ActionFieldHelp(), make_tracker(slots={"requested_slot": "pin", "losing_carrier": "Verizon Wireless"})
+    )[1]
     assert why[0]["text"].startswith("Why we ask") and "encrypted" in why[0]["text"]
     assert "Verizon" in help_[0]["text"] and help_[0]["buttons"][0]["payload"] == "/request_human"

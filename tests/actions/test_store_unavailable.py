@@ -1,5 +1,6 @@
 """Every action that uses the order store, run while the database can't be opened: one clear
 answer, an error in the log, the customer's message forgotten, nothing claimed and nothing written."""
+
 from __future__ import annotations
 
 import logging
@@ -7,13 +8,19 @@ import logging
 import pytest
 from rasa_sdk import Tracker
 
+from actions.conversation import _store_for, order_store, secret_box
 from actions.forms.fix import ValidateFixForm
 from actions.forms.verify import ValidateVerifyForm
 from actions.handoff import ActionHandoff
-from actions.orders import ActionAfterVerification, ActionApplyFix, ActionOrderStatus, ActionShowOrder, \
-    ActionStartFix, ActionSummariseFix
-from actions.session import _store_for, order_store, secret_box
-from bot.replies import ORDERS_UNAVAILABLE
+from actions.orders import (
+    ActionAfterVerification,
+    ActionApplyFix,
+    ActionOrderStatus,
+    ActionShowOrder,
+    ActionStartFix,
+    ActionSummariseFix,
+)
+from bot.core.replies import ORDERS_UNAVAILABLE
 from tests.actions.conftest import make_tracker, run_action, validate
 from tests.outage import UnreachableSqlite
 
@@ -35,8 +42,13 @@ def answering(text: str, intent: str, slots: dict, *after: dict) -> Tracker:
     """A tracker as the action server gets it: the customer's message, then `after` (events of
     actions that already ran for it)."""
     tracker = make_tracker(text, intent, slots=slots)
-    tracker.events.extend([{"event": "action", "name": "action_listen"},
-                           {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}, *after])
+    tracker.events.extend(
+        [
+            {"event": "action", "name": "action_listen"},
+            {"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}},
+            *after,
+        ]
+    )
     return tracker
 
 
@@ -56,8 +68,7 @@ ACTIONS = [
 
 
 @pytest.mark.parametrize("action_class, text, intent, slots", ACTIONS, ids=[a[0].__name__ for a in ACTIONS])
-def test_an_order_action_answers_clearly_when_the_database_is_down(database, caplog, action_class, text,
-                                                                    intent, slots):
+def test_an_order_action_answers_clearly_when_the_database_is_down(database, caplog, action_class, text, intent, slots):
     database.break_it()
     action = action_class()
     with caplog.at_level(logging.ERROR):
@@ -65,15 +76,16 @@ def test_an_order_action_answers_clearly_when_the_database_is_down(database, cap
     assert texts(messages) == [ORDERS_UNAVAILABLE.text]
     assert events == FORGET_AND_LISTEN  # as before the message, and the bot listens
     [record] = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert record.name == "actions.session" and action.name() in record.getMessage()
+    assert record.name == "actions.conversation" and action.name() in record.getMessage()
     assert "unable to open database file" in record.getMessage()
 
 
 def test_after_another_action_of_the_same_turn_the_message_is_kept(database):
     # e.g. the identity check finished in this turn: Rasa folded it, so a revert would reach too far
     database.break_it()
-    tracker = answering("30309", "inform", {**FIXING_PIN, "after_verification": "fix"},
-                        {"event": "action", "name": "verify_form"})
+    tracker = answering(
+        "30309", "inform", {**FIXING_PIN, "after_verification": "fix"}, {"event": "action", "name": "verify_form"}
+    )
     events, messages = run_action(ActionAfterVerification(), tracker)
     assert texts(messages) == [ORDERS_UNAVAILABLE.text] and events == [LISTEN]
 
@@ -103,31 +115,46 @@ def test_a_resubmission_is_never_claimed_and_goes_through_once_the_database_is_b
 
 def test_the_fix_form_drops_the_unchecked_answer_and_asks_the_same_question_again(database):
     database.break_it()
-    events, messages = validate(ValidateFixForm(), answers={"pin": PIN},
-                                slots={**FIXING_PIN, "requested_slot": "pin", "slot_failures": {"pin": 1}})
+    events, messages = validate(
+        ValidateFixForm(),
+        answers={"pin": PIN},
+        slots={**FIXING_PIN, "requested_slot": "pin", "slot_failures": {"pin": 1}},
+    )
     assert messages == [ORDERS_UNAVAILABLE.text]
     # no revert here: Rasa adds these to the form's step, and the form's other answers stay as they are
-    assert events == [{"event": "slot", "timestamp": None, "name": "pin", "value": None},
-                      {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "pin"}, LISTEN]
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "pin", "value": None},
+        {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "pin"},
+        LISTEN,
+    ]
 
 
 def test_the_identity_check_neither_verifies_nor_counts_a_failure_while_the_database_is_down(database):
     database.break_it()
-    events, messages = validate(ValidateVerifyForm(), answers={"order_verifier": "30309"},
-                                slots={"order_id": "PO-10007", "requested_slot": "order_verifier"})
+    events, messages = validate(
+        ValidateVerifyForm(),
+        answers={"order_verifier": "30309"},
+        slots={"order_id": "PO-10007", "requested_slot": "order_verifier"},
+    )
     assert messages == [ORDERS_UNAVAILABLE.text]
-    assert events == [{"event": "slot", "timestamp": None, "name": "order_verifier", "value": None},
-                      {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "order_verifier"},
-                      LISTEN]  # neither verified nor counted as a failure
+    assert events == [
+        {"event": "slot", "timestamp": None, "name": "order_verifier", "value": None},
+        {"event": "slot", "timestamp": None, "name": "requested_slot", "value": "order_verifier"},
+        LISTEN,
+    ]  # neither verified nor counted as a failure
     database.restore()
-    events, messages = validate(ValidateVerifyForm(), answers={"order_verifier": "30309"},
-                                slots={"order_id": "PO-10007", "requested_slot": "order_verifier"})
+    events, messages = validate(
+        ValidateVerifyForm(),
+        answers={"order_verifier": "30309"},
+        slots={"order_id": "PO-10007", "requested_slot": "order_verifier"},
+    )
     assert {"event": "slot", "timestamp": None, "name": "verified_order_id", "value": "PO-10007"} in events
 
 
 def test_other_errors_are_not_mistaken_for_an_unreachable_database(database):
     # an unknown order is the customer's mistake, answered by the action itself as before
-    events, messages = run_action(ActionOrderStatus(), make_tracker(
-        "status?", "ask_status", slots={"verified_order_id": "PO-19999"}))
+    events, messages = run_action(
+        ActionOrderStatus(), make_tracker("status?", "ask_status", slots={"verified_order_id": "PO-19999"})
+    )
     assert ORDERS_UNAVAILABLE.text not in texts(messages)
     assert {"event": "slot", "timestamp": None, "name": "fix_next", "value": "verify"} in events

@@ -1,31 +1,34 @@
 """Bad input against the real servers: the REST webhook, the Slack webhook and every fix-form slot.
 
 Whatever arrives, no request gets a 5xx, the servers stay up, a refused request stores nothing, and
-an accepted one is stored exactly as sent (Rasa trims surrounding whitespace from every message). The counts of bad inputs tried are the parametrized
-cases below (`pytest --collect-only -q tests/e2e/test_bad_input.py`).
+an accepted one is stored exactly as sent (Rasa trims surrounding whitespace from every message).
+The counts of bad inputs tried are the parametrized cases below
+(`pytest --collect-only -q tests/e2e/test_bad_input.py`).
 """
+
 from __future__ import annotations
 
 import json
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlencode
 
 import pytest
 import requests
 
-from bot import fixes, validators
-from bot.catalog import load_catalog
-from bot.channels.bodies import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
-from bot.launcher import Stack
-from bot.orders.models import NewOrder
-from bot.orders.store import OrderStore
-from bot.secrets import MASK, SecretBox
+from bot.adapters.channels.bodies import MAX_MESSAGE_CHARS, MAX_SENDER_CHARS
+from bot.core import fixes, validators
+from bot.core.catalog import load_catalog
+from bot.core.orders.records import NewOrder
+from bot.core.orders.store import OrderStore
+from bot.core.secrets import MASK, SecretBox
+from bot.ops.stack import Stack
 from tests.conftest import RestClient
-from tests.e2e.test_slack import SlackUser, fake_slack, slack_stack  # noqa: F401 (fixtures)
+from tests.e2e.slack_fake import SlackUser
 
 # Accepted as messages: stored exactly, answered with a 200.
 ODD_MESSAGES = {
@@ -83,17 +86,25 @@ REFUSED = {
     "trailing-garbage": Refused(b'{"sender": "bad-trailing", "message": "hi"} extra'),
     "invalid-utf8": Refused(b'{"sender": "bad-utf8", "message": "\xff\xfe caf\xe9"}', sender="bad-utf8"),
     "lone-surrogate": Refused(b'{"sender": "bad-surrogate", "message": "\\ud800 pin"}', sender="bad-surrogate"),
-    "nan-in-metadata": Refused(b'{"sender": "bad-nan", "message": "hi", "metadata": {"x": NaN}}',
-                               sender="bad-nan"),
+    "nan-in-metadata": Refused(b'{"sender": "bad-nan", "message": "hi", "metadata": {"x": NaN}}', sender="bad-nan"),
     "huge-number": Refused(b'{"sender": "bad-inf", "message": "hi", "metadata": {"x": 1e999}}', sender="bad-inf"),
-    "deep-nesting": Refused(b'{"sender": "bad-deep", "message": "hi", "metadata": '
-                            + b'[' * 100_000 + b']' * 100_000 + b'}', sender="bad-deep"),
-    "form-encoded": Refused(urlencode({"sender": "bad-form", "message": "hi"}).encode(),
-                            {"Content-Type": "application/x-www-form-urlencoded"}, 415, "bad-form"),
+    "deep-nesting": Refused(
+        b'{"sender": "bad-deep", "message": "hi", "metadata": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        sender="bad-deep",
+    ),
+    "form-encoded": Refused(
+        urlencode({"sender": "bad-form", "message": "hi"}).encode(),
+        {"Content-Type": "application/x-www-form-urlencoded"},
+        415,
+        "bad-form",
+    ),
     "text-plain": Refused(b'{"sender": "bad-text", "message": "hi"}', {"Content-Type": "text/plain"}, 415, "bad-text"),
     "no-content-type": Refused(b'{"sender": "bad-none", "message": "hi"}', {}, 415, "bad-none"),
-    "multipart": Refused(b"--b\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nhi\r\n--b--\r\n",
-                         {"Content-Type": "multipart/form-data; boundary=b"}, 415),
+    "multipart": Refused(
+        b'--b\r\nContent-Disposition: form-data; name="message"\r\n\r\nhi\r\n--b--\r\n',
+        {"Content-Type": "multipart/form-data; boundary=b"},
+        415,
+    ),
     "missing-sender": refused_json({"message": "hello"}),
     "missing-message": refused_json({"sender": "bad-missing-message"}),
     "null-message": refused_json({"sender": "bad-null-message", "message": None}),
@@ -120,8 +131,9 @@ def webhook(stack: Stack) -> str:
 
 
 def tracker(stack: Stack, sender: str) -> dict:
-    answer = requests.get(f"{stack.settings.rasa_url}/conversations/{sender}/tracker",
-                          params={"token": stack.api_token}, timeout=30)
+    answer = requests.get(
+        f"{stack.settings.rasa_url}/conversations/{sender}/tracker", params={"token": stack.api_token}, timeout=30
+    )
     assert answer.status_code == 200, answer.text
     return answer.json()
 
@@ -138,10 +150,14 @@ def assert_alive(stack: Stack) -> None:
 @pytest.mark.parametrize("name", ODD_MESSAGES)
 def test_odd_message_is_answered_and_stored_exactly(stack, name, stream):
     message, sender = ODD_MESSAGES[name], f"odd-{name}-{'stream' if stream else 'reply'}-{uuid.uuid4().hex[:8]}"
-    answer = requests.post(webhook(stack), params={"stream": "true"} if stream else None,
-                           json={"sender": sender, "message": message}, timeout=60)
+    answer = requests.post(
+        webhook(stack),
+        params={"stream": "true"} if stream else None,
+        json={"sender": sender, "message": message},
+        timeout=60,
+    )
     assert answer.status_code == 200, answer.text
-    replies = ([json.loads(line) for line in answer.text.splitlines() if line] if stream else answer.json())
+    replies = [json.loads(line) for line in answer.text.splitlines() if line] if stream else answer.json()
     assert replies and all(reply["recipient_id"] == sender for reply in replies)
     assert user_texts(stack, sender) == [message.strip()]  # Rasa trims every message, nothing more
     assert_alive(stack)
@@ -160,14 +176,21 @@ def test_bad_request_is_refused_with_a_clear_message_and_stores_nothing(stack, n
     assert_alive(stack)
 
 
-@pytest.mark.parametrize("method, path", [("POST", "/webhooks/rest/webhook?pad=" + "p" * 100_000),
-                                          ("GET", "/conversations/" + "s" * 100_000 + "/tracker")],
-                         ids=["long-query", "long-path"])
+@pytest.mark.parametrize(
+    "method, path",
+    [("POST", "/webhooks/rest/webhook?pad=" + "p" * 100_000), ("GET", "/conversations/" + "s" * 100_000 + "/tracker")],
+    ids=["long-query", "long-path"],
+)
 def test_a_huge_url_is_refused_and_the_server_stays_up(stack, method, path):
     # Sanic reads at most 8 KB of request line and headers, and answers a longer one with 413 (in
-    # JSON, as bot/rasa_server.py sets Sanic's error format).
-    answer = requests.request(method, stack.settings.rasa_url + path, params={"token": stack.api_token},
-                              json={"sender": "bad-huge-url", "message": "hi"}, timeout=60)
+    # JSON, as bot/adapters/server.py sets Sanic's error format).
+    answer = requests.request(
+        method,
+        stack.settings.rasa_url + path,
+        params={"token": stack.api_token},
+        json={"sender": "bad-huge-url", "message": "hi"},
+        timeout=60,
+    )
     assert answer.status_code == 413, answer.text[:300]
     assert answer.json()["message"] == "Request header exceeds the size limit"
     assert user_texts(stack, "bad-huge-url") == []
@@ -176,8 +199,9 @@ def test_a_huge_url_is_refused_and_the_server_stays_up(stack, method, path):
 
 def test_a_client_cannot_pass_for_another_channel(stack):
     sender = f"claims-slack-{uuid.uuid4().hex[:8]}"
-    answer = requests.post(webhook(stack), json={"sender": sender, "message": "hello", "input_channel": "slack"},
-                           timeout=60)
+    answer = requests.post(
+        webhook(stack), json={"sender": sender, "message": "hello", "input_channel": "slack"}, timeout=60
+    )
     assert answer.status_code == 200
     [event] = [e for e in tracker(stack, sender)["events"] if e["event"] == "user"]
     assert event["input_channel"] == "rest"
@@ -233,21 +257,33 @@ SLACK_REFUSED = {
     "user-is-an-object": (lambda u: json.dumps(event_with(u, user={"id": u.user})).encode(), SLACK_JSON, 400),
     "channel-with-spaces": (lambda u: json.dumps(event_with(u, channel="C1 C2")).encode(), SLACK_JSON, 400),
     "huge-user-id": (lambda u: json.dumps(event_with(u, user="U" * 100_000)).encode(), SLACK_JSON, 400),
-    "authorizations-not-a-list": (lambda u: json.dumps({**u.event("hello"), "authorizations": "U0BOT"}).encode(),
-                                  SLACK_JSON, 400),
+    "authorizations-not-a-list": (
+        lambda u: json.dumps({**u.event("hello"), "authorizations": "U0BOT"}).encode(),
+        SLACK_JSON,
+        400,
+    ),
     "form-without-payload": (lambda u: urlencode({"text": "hello"}).encode(), SLACK_FORM, 400),
     "form-two-payloads": (lambda u: form(interaction_with(u)) + b"&" + form(interaction_with(u)), SLACK_FORM, 400),
     "form-payload-not-json": (lambda u: urlencode({"payload": "{not json"}).encode(), SLACK_FORM, 400),
     "form-payload-array": (lambda u: form([interaction_with(u)]), SLACK_FORM, 400),
     "form-invalid-utf8": (lambda u: b"payload=%7B%22a%22%3A%22\xff%22%7D\xff", SLACK_FORM, 400),
-    "click-without-user": (lambda u: form({k: v for k, v in interaction_with(u).items() if k != "user"}),
-                           SLACK_FORM, 400),
+    "click-without-user": (
+        lambda u: form({k: v for k, v in interaction_with(u).items() if k != "user"}),
+        SLACK_FORM,
+        400,
+    ),
     "click-user-id-number": (lambda u: form(interaction_with(u, user={"id": 42})), SLACK_FORM, 400),
     "click-actions-strings": (lambda u: form(interaction_with(u, actions=["button"])), SLACK_FORM, 400),
-    "click-value-number": (lambda u: form(interaction_with(u, actions=[{"type": "button", "value": 42}])),
-                           SLACK_FORM, 400),
-    "select-option-a-string": (lambda u: form(interaction_with(
-        u, actions=[{"type": "static_select", "selected_option": "pin"}])), SLACK_FORM, 400),
+    "click-value-number": (
+        lambda u: form(interaction_with(u, actions=[{"type": "button", "value": 42}])),
+        SLACK_FORM,
+        400,
+    ),
+    "select-option-a-string": (
+        lambda u: form(interaction_with(u, actions=[{"type": "static_select", "selected_option": "pin"}])),
+        SLACK_FORM,
+        400,
+    ),
     "text-plain": (lambda u: b"hello", "text/plain", 415),
     "json-with-charset": (lambda u: json.dumps(u.event("hello")).encode(), "application/json; charset=utf-8", 415),
     "multipart": (lambda u: b"--b\r\n\r\nhello\r\n--b--\r\n", "multipart/form-data; boundary=b", 415),
@@ -261,9 +297,21 @@ SLACK_IGNORED = {
     "overflow-without-choice": lambda u: form(interaction_with(u, actions=[{"type": "overflow"}])),
 }
 
-SLACK_ODD_TEXTS = {name: ODD_MESSAGES[name] for name in (
-    "null-byte", "control-chars", "emoji", "rtl-override", "zero-width", "combining", "astral-plane", "sql",
-    "html", "intent-payload-broken")} | {"slack-maximum-40000": "invalid pin " * 3_333 + "pin!"}
+SLACK_ODD_TEXTS = {
+    name: ODD_MESSAGES[name]
+    for name in (
+        "null-byte",
+        "control-chars",
+        "emoji",
+        "rtl-override",
+        "zero-width",
+        "combining",
+        "astral-plane",
+        "sql",
+        "html",
+        "intent-payload-broken",
+    )
+} | {"slack-maximum-40000": "invalid pin " * 3_333 + "pin!"}
 
 
 def wait_for_user_texts(stack: Stack, sender: str, timeout: float = 60) -> list[str]:
@@ -322,7 +370,7 @@ INJECTIONS = (
     "<script>alert(1)</script>",
     "Robert'); --",
     "1' UNION SELECT pin_encrypted FROM port_orders --",
-    "\" OR \"1\"=\"1",
+    '" OR "1"="1',
     "<img src=x onerror=alert(1)> & &amp; &lt;",
 )
 NUMBERS = ("+14155550186", "+14155550187")
@@ -333,18 +381,34 @@ SECRET_SLOTS = ("pin", "account_number")
 def valid_answers(today: date) -> dict[str, str]:
     """An answer every field's check accepts, for the orders made below."""
     return {
-        "account_name": "Summit Travel Partners LLC", "account_number": "421555010900777",
-        "btn": "(415) 555-0186", "service_address": "410 Congress Ave", "service_zip": "78701",
-        "authorized_name": "Dana Whitfield", "authorized_title": "Owner", "authorized_email": "owner@example.com",
-        "pin": "739154", "remaining_disposition": "keep them", "pilot_number": "(415) 555-0187",
-        "numbers": "415-555-0186", "checklist_note": "paid the balance, confirmation 88231",
+        "account_name": "Summit Travel Partners LLC",
+        "account_number": "421555010900777",
+        "btn": "(415) 555-0186",
+        "service_address": "410 Congress Ave",
+        "service_zip": "78701",
+        "authorized_name": "Dana Whitfield",
+        "authorized_title": "Owner",
+        "authorized_email": "owner@example.com",
+        "pin": "739154",
+        "remaining_disposition": "keep them",
+        "pilot_number": "(415) 555-0187",
+        "numbers": "415-555-0186",
+        "checklist_note": "paid the balance, confirmation 88231",
         "requested_foc_date": validators.business_days_after(today, 5).isoformat(),
     }
 
 
 # One rejected order per fix family whose fields are asked in the chat: together they ask every slot.
-SLOT_CATEGORIES = ("all_info_mismatch", "authorized_signer", "pin_invalid", "due_date_rejected",
-                   "remaining_services", "hunt_group", "multiple_accounts", "unpaid_balance")
+SLOT_CATEGORIES = (
+    "all_info_mismatch",
+    "authorized_signer",
+    "pin_invalid",
+    "due_date_rejected",
+    "remaining_services",
+    "hunt_group",
+    "multiple_accounts",
+    "unpaid_balance",
+)
 
 
 @pytest.fixture
@@ -404,13 +468,26 @@ def order_snapshot(store: OrderStore, leave_out: str) -> dict[str, dict]:
 
 @pytest.mark.parametrize("category", SLOT_CATEGORIES)
 def test_injection_strings_in_every_slot_are_refused_or_stored_exactly(stack, customer, order_store, category):
-    order = order_store.add(NewOrder(numbers=NUMBERS, losing_carrier="AT&T", account_name="Injection Test Co",
-                                     service_zip=ZIP, contact_email="owner@example.com", status="submitted"))
+    order = order_store.add(
+        NewOrder(
+            numbers=NUMBERS,
+            losing_carrier="AT&T",
+            account_name="Injection Test Co",
+            service_zip=ZIP,
+            contact_email="owner@example.com",
+            status="submitted",
+        )
+    )
     order_store.record_rejection(order.order_id, category, "rejected")
     others = order_snapshot(order_store, order.order_id)
     rotation = SLOT_CATEGORIES.index(category) % len(INJECTIONS)  # each family meets them in another order
-    conversation = SlotConversation(customer, stack, order.order_id,
-                                    list(INJECTIONS[rotation:] + INJECTIONS[:rotation]), valid_answers(date.today()))
+    conversation = SlotConversation(
+        customer,
+        stack,
+        order.order_id,
+        list(INJECTIONS[rotation:] + INJECTIONS[:rotation]),
+        valid_answers(date.today()),
+    )
     conversation.run()
 
     asked = fixes.fields_to_ask(load_catalog().category(category), order_store.get(order.order_id))

@@ -1,16 +1,17 @@
-"""`python -m bot.bench --quick` against the real servers: every figure is measured, without errors.
+"""`python -m bot.ops.bench --quick` against the real servers: every figure is measured, without errors.
 
 The targets are not asserted here (the machine running the tests may be busy); `make bench`
 reports them.
 """
+
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
 
-from bot.bench.report import TARGETS
-from bot.launcher import PROJECT_ROOT
+from bot.ops.bench.report import TARGETS
+from bot.settings import PROJECT_ROOT
 
 LATENCY_FIELDS = ("p50_ms", "p95_ms", "p99_ms")
 
@@ -20,8 +21,13 @@ def is_number(value) -> bool:
 
 
 def test_quick_bench_writes_every_figure(trained_model, tmp_path):
-    finished = subprocess.run([sys.executable, "-m", "bot.bench", "--quick", "--out", str(tmp_path)],
-                              cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=300)
+    finished = subprocess.run(
+        [sys.executable, "-m", "bot.ops.bench", "--quick", "--out", str(tmp_path)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert finished.returncode == 0, finished.stderr[-2000:]
     report = json.loads((tmp_path / "bench.json").read_text())
     figures = report["figures"]
@@ -37,8 +43,10 @@ def test_quick_bench_writes_every_figure(trained_model, tmp_path):
 
     memory = figures["memory"]
     assert memory["errors"] == 0 and memory["conversations_per_round"] > 0
-    assert all(is_number(memory[field]) and memory[field] > 0
-               for field in ("rss_before_mb", "rss_after_first_mb", "rss_after_second_mb"))
+    assert all(
+        is_number(memory[field]) and memory[field] > 0
+        for field in ("rss_before_mb", "rss_after_first_mb", "rss_after_second_mb")
+    )
     assert 0 < figures["cold_start"]["servers_up_s"] <= figures["cold_start"]["seconds"]
     assert "train" not in figures  # only with --train
 

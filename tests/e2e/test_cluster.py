@@ -5,6 +5,7 @@ Fifty customers fix a PIN rejection at the same time, each sending its messages 
 and replica B in turn. Every conversation must come out whole: each message stored once, in
 order, the slots of that conversation only, and the order store holding that customer's PIN.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -16,12 +17,12 @@ import aiohttp
 import pytest
 import requests
 
-from bot.cluster import Cluster
-from bot.errors import UserError
-from bot.orders.models import NewOrder
-from bot.orders.store import OrderStore
-from bot.secrets import MASK, SecretBox
-from bot.services import postgres_program
+from bot.core.errors import UserError
+from bot.core.orders.records import NewOrder
+from bot.core.orders.store import OrderStore
+from bot.core.secrets import MASK, SecretBox
+from bot.ops.cluster import Cluster
+from bot.ops.services import postgres_program
 from tests.conftest import require, require_program, stack_settings
 
 CONVERSATIONS = 50
@@ -59,10 +60,16 @@ class Customer:
 
 def pin_order(number: int) -> NewOrder:
     """A T-Mobile order of its own for one customer (fictional 555-01xx numbers)."""
-    return NewOrder(numbers=(f"+1312555{150 + number:04d}",), losing_carrier="T-Mobile",
-                    account_name=f"Cluster Customer {number}", service_address=f"{100 + number} W Lake St",
-                    service_zip=f"{60601 + number}", contact_email=f"customer{number}@example.com",
-                    account_number=f"96455501{number:04d}", pin="1234")
+    return NewOrder(
+        numbers=(f"+1312555{150 + number:04d}",),
+        losing_carrier="T-Mobile",
+        account_name=f"Cluster Customer {number}",
+        service_address=f"{100 + number} W Lake St",
+        service_zip=f"{60601 + number}",
+        contact_email=f"customer{number}@example.com",
+        account_number=f"96455501{number:04d}",
+        pin="1234",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,8 +87,9 @@ def customers(cluster) -> list[Customer]:
         for number in range(CONVERSATIONS):
             order = store.add(pin_order(number), actor="test")
             store.record_rejection(order.order_id, "pin_invalid", NOTICE)
-            found.append(Customer(f"cluster-{number}-{os.getpid()}", order.order_id, order.service_zip,
-                                  pin=f"{731000 + number}"))
+            found.append(
+                Customer(f"cluster-{number}-{os.getpid()}", order.order_id, order.service_zip, pin=f"{731000 + number}")
+            )
         return found
     finally:
         store.close()
@@ -92,14 +100,16 @@ async def converse(session: aiohttp.ClientSession, replicas: list[str], customer
     problems = []
     for turn, (message, expected) in enumerate(customer.script()):
         replica = replicas[turn % len(replicas)]
-        async with session.post(f"{replica}/webhooks/rest/webhook",
-                                json={"sender": customer.sender, "message": message}) as response:
+        async with session.post(
+            f"{replica}/webhooks/rest/webhook", json={"sender": customer.sender, "message": message}
+        ) as response:
             if response.status != 200:
                 return [f"{customer.sender} turn {turn}: HTTP {response.status} from {replica}"]
             answer = "\n".join(reply.get("text", "") for reply in await response.json())
         if expected.lower() not in answer.lower():
-            problems.append(f"{customer.sender} turn {turn} ({message!r} to {replica}): "
-                            f"expected {expected!r} in {answer!r}")
+            problems.append(
+                f"{customer.sender} turn {turn} ({message!r} to {replica}): expected {expected!r} in {answer!r}"
+            )
             break  # the rest of the script would only repeat the same failure
     return problems
 
@@ -117,8 +127,11 @@ def tracker(url: str, token: str, sender: str) -> dict:
 
 
 def slot_values(state: dict, name: str) -> set:
-    return {event["value"] for event in state["events"]
-            if event["event"] == "slot" and event["name"] == name and event["value"] is not None}
+    return {
+        event["value"]
+        for event in state["events"]
+        if event["event"] == "slot" and event["name"] == name and event["value"] is not None
+    }
 
 
 def test_fifty_conversations_alternating_between_replicas_lose_nothing(cluster, customers):
@@ -135,7 +148,7 @@ def test_fifty_conversations_alternating_between_replicas_lose_nothing(cluster, 
             state = tracker(cluster.replica_urls[number % 2], cluster.api_token, customer.sender)
             said = [event["text"] for event in state["events"] if event["event"] == "user"]
             expected = [message for message, _ in customer.script()]
-            expected[4] = MASK  # the tracker store masks the PIN answer (bot/tracker_store.py)
+            expected[4] = MASK  # the tracker store masks the PIN answer (bot/adapters/tracker_store.py)
             lost += len(expected) - len(said)
             assert said == expected, f"{customer.sender}: {said}"
             # every value these slots took in the conversation is this customer's, none another's
@@ -147,20 +160,25 @@ def test_fifty_conversations_alternating_between_replicas_lose_nothing(cluster, 
     finally:
         store.close()
     messages = CONVERSATIONS * len(customers[0].script())
-    print(f"\ncluster: {CONVERSATIONS} conversations, {messages} messages over 2 replicas "
-          f"in {elapsed:.0f} s, user events lost: {lost}")
+    print(
+        f"\ncluster: {CONVERSATIONS} conversations, {messages} messages over 2 replicas "
+        f"in {elapsed:.0f} s, user events lost: {lost}"
+    )
 
 
 async def say_at_once(replicas: list[str], sender: str, messages: list[str]) -> list[int]:
     """Sends one message to each replica at the same moment; returns the HTTP statuses."""
+
     async def say(session: aiohttp.ClientSession, replica: str, message: str) -> int:
-        async with session.post(f"{replica}/webhooks/rest/webhook",
-                                json={"sender": sender, "message": message}) as response:
+        async with session.post(
+            f"{replica}/webhooks/rest/webhook", json={"sender": sender, "message": message}
+        ) as response:
             return response.status
 
     async with aiohttp.ClientSession(timeout=REPLY_TIMEOUT) as session:
-        return list(await asyncio.gather(*(say(session, replica, message)
-                                           for replica, message in zip(replicas, messages))))
+        return list(
+            await asyncio.gather(*(say(session, replica, message) for replica, message in zip(replicas, messages)))
+        )
 
 
 def test_two_messages_of_one_conversation_at_once_on_two_replicas_are_both_kept(cluster):
@@ -180,8 +198,11 @@ def test_two_messages_of_one_conversation_at_once_on_two_replicas_are_both_kept(
 
 
 def test_the_proxy_forwards_to_a_replica(cluster):
-    response = requests.post(f"{cluster.settings.rasa_url}/webhooks/rest/webhook",
-                             json={"sender": f"cluster-proxy-{os.getpid()}", "message": "hello"}, timeout=120)
+    response = requests.post(
+        f"{cluster.settings.rasa_url}/webhooks/rest/webhook",
+        json={"sender": f"cluster-proxy-{os.getpid()}", "message": "hello"},
+        timeout=120,
+    )
     assert response.status_code == 200
     assert response.json() and response.json()[0]["recipient_id"] == f"cluster-proxy-{os.getpid()}"
     status = requests.get(f"{cluster.settings.rasa_url}/status", params={"token": cluster.api_token}, timeout=60)

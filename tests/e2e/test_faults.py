@@ -6,6 +6,7 @@
 - the order database unreachable in the fix form and at the confirmation: a clear reply, an
   error in var/logs/actions.log, never "resubmitted", and the order unchanged until it is back.
 """
+
 from __future__ import annotations
 
 import os
@@ -14,10 +15,10 @@ from pathlib import Path
 import pytest
 import requests
 
-from bot.launcher import Stack
-from bot.orders.store import OrderStore
-from bot.replies import ACTION_SERVER_TROUBLE, ORDERS_UNAVAILABLE
-from bot.secrets import SecretBox
+from bot.core.orders.store import OrderStore
+from bot.core.replies import ACTION_SERVER_TROUBLE, ORDERS_UNAVAILABLE
+from bot.core.secrets import SecretBox
+from bot.ops.stack import Stack
 from tests.conftest import RestClient, stack_settings
 from tests.outage import UnreachableSqlite
 
@@ -39,8 +40,11 @@ def customer(stack, request) -> RestClient:
 
 def say(customer: RestClient, message: str) -> list[str]:
     """The texts of the bot's answer; the REST channel must answer 200, never 500."""
-    response = requests.post(f"{customer.stack.settings.rasa_url}/webhooks/rest/webhook",
-                             json={"sender": customer.sender, "message": message}, timeout=120)
+    response = requests.post(
+        f"{customer.stack.settings.rasa_url}/webhooks/rest/webhook",
+        json={"sender": customer.sender, "message": message},
+        timeout=120,
+    )
     assert response.status_code == 200, response.text
     return [reply.get("text", "") for reply in response.json()]
 
@@ -75,8 +79,7 @@ def test_the_action_server_killed_mid_conversation(stack, customer):
     assert say(customer, "30309") == [ACTION_SERVER_TROUBLE.text]
     assert say(customer, "30309") == [ACTION_SERVER_TROUBLE.text]  # still down: the same, once
     stack.restart("actions")
-    assert slots(customer, "order_id", "requested_slot") == {"order_id": "PO-10007",
-                                                             "requested_slot": "order_verifier"}
+    assert slots(customer, "order_id", "requested_slot") == {"order_id": "PO-10007", "requested_slot": "order_verifier"}
     expect(customer, "30309", "found PO-10007")
 
     # in the fix form, after a first wrong answer (its failure count must survive too)
@@ -85,8 +88,16 @@ def test_the_action_server_killed_mid_conversation(stack, customer):
     kill_action_server(stack)
     assert say(customer, PIN) == [ACTION_SERVER_TROUBLE.text]
     stack.restart("actions")
-    assert slots(customer, *kept) == kept == {"verified_order_id": "PO-10007", "rejection_category": "pin_invalid",
-                                              "slot_failures": {"pin": 1}, "requested_slot": "pin"}
+    assert (
+        slots(customer, *kept)
+        == kept
+        == {
+            "verified_order_id": "PO-10007",
+            "rejection_category": "pin_invalid",
+            "slot_failures": {"pin": 1},
+            "requested_slot": "pin",
+        }
+    )
     expect(customer, PIN, "Shall I go ahead?")
 
     # at the confirmation: nothing is resubmitted while the action server is away
@@ -136,4 +147,3 @@ def test_the_order_database_unreachable_mid_conversation(stack, customer):
     log = (stack.settings.log_dir / "actions.log").read_text()
     for action in ("validate_fix_form", "action_apply_fix"):
         assert f"{action} could not reach the order store: unable to open database file" in log
-

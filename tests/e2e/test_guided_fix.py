@@ -5,6 +5,7 @@ theirs (with one wrong ZIP and one side question on the way), answers what the f
 (with at least one invalid answer where the fix has fields), confirms, and the order store then
 shows the corrected fields and the status `resubmitted`.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,9 @@ from dataclasses import dataclass, field
 import jwt
 import pytest
 
-from bot.launcher import PROJECT_ROOT
-from bot.orders.store import OrderStore
-from bot.secrets import SecretBox
+from bot.core.orders.store import OrderStore
+from bot.core.secrets import SecretBox
+from bot.settings import PROJECT_ROOT
 from tests.conftest import RestClient
 
 PIN = "739154"
@@ -43,76 +44,181 @@ def checklist(category: str, order_id: str, zip_code: str, says: str, note: str)
 
 
 CASES = [
-    checklist("unpaid_balance", "PO-10001", "60657",
-              "They rejected my port for an Unsatisfactory Business Relationship",
-              "I paid the balance, confirmation 88231"),
-    Case("name_mismatch", "PO-10002", "94134",
-         "Order is being rejected at this time for End User name mismatch.",
-         (("42", "account name exactly"), ("Bayview Dental Group LLC", "Shall I go ahead?")),
-         {"account_name": "Bayview Dental Group LLC"}),
-    Case("address_mismatch", "PO-10003", "98103",
-         "LOCATION_MISMATCH: the service address does not match",
-         (("PO Box 4471", "can't be a service address"), ("2290 Fremont Ave N", "ZIP code"),
-          ("98103", "Shall I go ahead?")),
-         {"service_address": "2290 Fremont Ave N", "service_zip": "98103"}),
-    Case("all_info_mismatch", "PO-10004", "78701", "ALL DATA MISMATCH",
-         (("Summit Travel Partners LLC", "account number"), ("12", "account number"),
-          ("4415550105", "billing telephone number"), ("512-555-0105", "service address"),
-          ("410 Congress Ave Suite 200", "ZIP code"), ("78701", "authorized"),
-          ("Dana Whitfield", "Shall I go ahead?")),
-         {"account_name": "Summit Travel Partners LLC", "btn": "+15125550105",
-          "service_address": "410 Congress Ave Suite 200", "authorized_name": "Dana Whitfield"}),
-    checklist("inactive_number", "PO-10005", "80203",
-              "they say my number is not in service so the port failed",
-              "Frontier reactivated the line today, ticket 5521"),
-    Case("authorized_signer", "PO-10006", "02134", "rejected: unauthorized signature on the LOA",
-         (("Leo", "title"), ("Owner", "e-mail"), ("not-an-email", "e-mail address"),
-          ("owner@kestrelyoga.example.com", "Shall I go ahead?")),
-         {"authorized_name": "Leo", "authorized_title": "Owner",
-          "authorized_email": "owner@kestrelyoga.example.com"}),
-    Case("pin_invalid", "PO-10007", "30309", "T-Mobile says my PIN is wrong",
-         (("I don't know", "T-Mobile"), ("12", "4 to 10 letters or digits"), (PIN, "Shall I go ahead?")),
-         {"pin": "••••"}),
-    Case("account_number", "PO-10008", "90017",
-         "statusReasonCode - 8A ~ Account number required or incorrect",
-         (("12", "account number"), ("421555010900777", "Shall I go ahead?")),
-         {"account_number": "••••0777"}),
-    Case("btn_invalid", "PO-10009", "11103", "the rejection says invalid billing telephone number",
-         (("555", "phone number"), ("(718) 555-0110", "Shall I go ahead?")),
-         {"btn": "+17185550110"}),
-    Case("resold_account", "PO-10011", "97211", "Vonage rejected it as a resold account",
-         (("7731-0045-22", "account name"), ("Mara Quinn", "service address"),
-          ("PO Box 12", "can't be a service address"), ("2440 NE Alberta St", "ZIP code"),
-          ("97211", "Shall I go ahead?")),
-         {"account_name": "Mara Quinn", "service_address": "2440 NE Alberta St"}),
-    Case("multiple_accounts", "PO-10012", "27603",
-         "port rejected because the numbers are on different accounts",
-         (("919-555-0199", "not on this order"), ("919-555-0114", "Shall I go ahead?")),
-         {"numbers": ["+19195550114"]}),
-    Case("remaining_services", "PO-10013", "33131",
-         "they want to know what to do with the remaining services on the account",
-         (("maybe", "keep them"), ("disconnect 305-555-0117", "Shall I go ahead?")),
-         {"remaining_disposition": "disconnect: +13055550117"}),
-    checklist("port_freeze", "PO-10014", "37203", "rejected, there is a freeze on the line",
-              "Verizon removed the freeze, confirmation FRZ-2231"),
-    Case("hunt_group", "PO-10015", "55402", "they rejected it, something about a hunt group?",
-         (("612-555-0199", "must be one of the numbers"), ("612-555-0121", "stay on the old account"),
-          ("keep them as stand-alone lines", "Shall I go ahead?")),
-         {"pilot_number": "+16125550121", "remaining_disposition": "keep remaining services active"}),
-    checklist("pending_order", "PO-10016", "64112", "rejected due to a pending order on the account",
-              "Comcast closed the pending change order, ref 7781"),
-    checklist("under_contract", "PO-10017", "89119", "the carrier says my line is still under contract",
-              "I paid the early termination fee, receipt 4410"),
-    checklist("google_voice_unlock", "PO-10018", "15213",
-              "my Google Voice number is locked and the port was rejected",
-              "unlocked it in Google Voice settings and paid the fee"),
+    checklist(
+        "unpaid_balance",
+        "PO-10001",
+        "60657",
+        "They rejected my port for an Unsatisfactory Business Relationship",
+        "I paid the balance, confirmation 88231",
+    ),
+    Case(
+        "name_mismatch",
+        "PO-10002",
+        "94134",
+        "Order is being rejected at this time for End User name mismatch.",
+        (("42", "account name exactly"), ("Bayview Dental Group LLC", "Shall I go ahead?")),
+        {"account_name": "Bayview Dental Group LLC"},
+    ),
+    Case(
+        "address_mismatch",
+        "PO-10003",
+        "98103",
+        "LOCATION_MISMATCH: the service address does not match",
+        (
+            ("PO Box 4471", "can't be a service address"),
+            ("2290 Fremont Ave N", "ZIP code"),
+            ("98103", "Shall I go ahead?"),
+        ),
+        {"service_address": "2290 Fremont Ave N", "service_zip": "98103"},
+    ),
+    Case(
+        "all_info_mismatch",
+        "PO-10004",
+        "78701",
+        "ALL DATA MISMATCH",
+        (
+            ("Summit Travel Partners LLC", "account number"),
+            ("12", "account number"),
+            ("4415550105", "billing telephone number"),
+            ("512-555-0105", "service address"),
+            ("410 Congress Ave Suite 200", "ZIP code"),
+            ("78701", "authorized"),
+            ("Dana Whitfield", "Shall I go ahead?"),
+        ),
+        {
+            "account_name": "Summit Travel Partners LLC",
+            "btn": "+15125550105",
+            "service_address": "410 Congress Ave Suite 200",
+            "authorized_name": "Dana Whitfield",
+        },
+    ),
+    checklist(
+        "inactive_number",
+        "PO-10005",
+        "80203",
+        "they say my number is not in service so the port failed",
+        "Frontier reactivated the line today, ticket 5521",
+    ),
+    Case(
+        "authorized_signer",
+        "PO-10006",
+        "02134",
+        "rejected: unauthorized signature on the LOA",
+        (
+            ("Leo", "title"),
+            ("Owner", "e-mail"),
+            ("not-an-email", "e-mail address"),
+            ("owner@kestrelyoga.example.com", "Shall I go ahead?"),
+        ),
+        {"authorized_name": "Leo", "authorized_title": "Owner", "authorized_email": "owner@kestrelyoga.example.com"},
+    ),
+    Case(
+        "pin_invalid",
+        "PO-10007",
+        "30309",
+        "T-Mobile says my PIN is wrong",
+        (("I don't know", "T-Mobile"), ("12", "4 to 10 letters or digits"), (PIN, "Shall I go ahead?")),
+        {"pin": "••••"},
+    ),
+    Case(
+        "account_number",
+        "PO-10008",
+        "90017",
+        "statusReasonCode - 8A ~ Account number required or incorrect",
+        (("12", "account number"), ("421555010900777", "Shall I go ahead?")),
+        {"account_number": "••••0777"},
+    ),
+    Case(
+        "btn_invalid",
+        "PO-10009",
+        "11103",
+        "the rejection says invalid billing telephone number",
+        (("555", "phone number"), ("(718) 555-0110", "Shall I go ahead?")),
+        {"btn": "+17185550110"},
+    ),
+    Case(
+        "resold_account",
+        "PO-10011",
+        "97211",
+        "Vonage rejected it as a resold account",
+        (
+            ("7731-0045-22", "account name"),
+            ("Mara Quinn", "service address"),
+            ("PO Box 12", "can't be a service address"),
+            ("2440 NE Alberta St", "ZIP code"),
+            ("97211", "Shall I go ahead?"),
+        ),
+        {"account_name": "Mara Quinn", "service_address": "2440 NE Alberta St"},
+    ),
+    Case(
+        "multiple_accounts",
+        "PO-10012",
+        "27603",
+        "port rejected because the numbers are on different accounts",
+        (("919-555-0199", "not on this order"), ("919-555-0114", "Shall I go ahead?")),
+        {"numbers": ["+19195550114"]},
+    ),
+    Case(
+        "remaining_services",
+        "PO-10013",
+        "33131",
+        "they want to know what to do with the remaining services on the account",
+        (("maybe", "keep them"), ("disconnect 305-555-0117", "Shall I go ahead?")),
+        {"remaining_disposition": "disconnect: +13055550117"},
+    ),
+    checklist(
+        "port_freeze",
+        "PO-10014",
+        "37203",
+        "rejected, there is a freeze on the line",
+        "Verizon removed the freeze, confirmation FRZ-2231",
+    ),
+    Case(
+        "hunt_group",
+        "PO-10015",
+        "55402",
+        "they rejected it, something about a hunt group?",
+        (
+            ("612-555-0199", "must be one of the numbers"),
+            ("612-555-0121", "stay on the old account"),
+            ("keep them as stand-alone lines", "Shall I go ahead?"),
+        ),
+        {"pilot_number": "+16125550121", "remaining_disposition": "keep remaining services active"},
+    ),
+    checklist(
+        "pending_order",
+        "PO-10016",
+        "64112",
+        "rejected due to a pending order on the account",
+        "Comcast closed the pending change order, ref 7781",
+    ),
+    checklist(
+        "under_contract",
+        "PO-10017",
+        "89119",
+        "the carrier says my line is still under contract",
+        "I paid the early termination fee, receipt 4410",
+    ),
+    checklist(
+        "google_voice_unlock",
+        "PO-10018",
+        "15213",
+        "my Google Voice number is locked and the port was rejected",
+        "unlocked it in Google Voice settings and paid the fee",
+    ),
 ]
 
 
 def order_json(stack, order_id: str) -> dict:
     result = subprocess.run(
-        [sys.executable, "-m", "bot", "orders", "show", order_id, "--json"], cwd=PROJECT_ROOT,
-        env=stack.environment(), capture_output=True, text=True, timeout=60, check=True)
+        [sys.executable, "-m", "bot", "orders", "show", order_id, "--json"],
+        cwd=PROJECT_ROOT,
+        env=stack.environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
     return json.loads(result.stdout)
 
 
@@ -206,8 +312,7 @@ def test_the_plain_pin_is_nowhere_but_encrypted_in_the_order_store(stack):
 
 def test_twenty_guesses_reveal_nothing_and_end_locked_out(stack, customer):
     expect(customer, "what's the status of my port?", "PO-12345")
-    replies = [customer.texts(f"PO-{10001 + guess % 18}") + customer.texts(f"{90000 + guess}")
-               for guess in range(20)]
+    replies = [customer.texts(f"PO-{10001 + guess % 18}") + customer.texts(f"{90000 + guess}") for guess in range(20)]
     assert not any("found PO-" in reply or "rejected by" in reply for reply in replies)
     assert "2 tries left" in replies[0] and "1 try left" in replies[1]
     assert all("paused" in reply for reply in replies[2:])
@@ -217,15 +322,18 @@ def test_twenty_guesses_reveal_nothing_and_end_locked_out(stack, customer):
 
 
 def test_a_signed_customer_token_from_the_website_skips_the_identity_check(stack, customer):
-    token = jwt.encode({"sub": "C-10016", "exp": int(time.time()) + 600},
-                       stack.env_values["CUSTOMER_TOKEN_SECRET"], algorithm="HS256")
-    answer = " ".join(m.get("text", "") for m in customer.say(
-        "what's the status of my port?", metadata={"customer_token": token}))
+    token = jwt.encode(
+        {"sub": "C-10016", "exp": int(time.time()) + 600}, stack.env_values["CUSTOMER_TOKEN_SECRET"], algorithm="HS256"
+    )
+    answer = " ".join(
+        m.get("text", "") for m in customer.say("what's the status of my port?", metadata={"customer_token": token})
+    )
     assert "PO-10016" in answer and "ZIP" not in answer
 
 
 def test_a_forged_customer_token_gets_the_identity_check(stack, customer):
     token = jwt.encode({"sub": "C-10016", "exp": int(time.time()) + 600}, "not-the-secret", algorithm="HS256")
-    answer = " ".join(m.get("text", "") for m in customer.say(
-        "what's the status of my port?", metadata={"customer_token": token}))
+    answer = " ".join(
+        m.get("text", "") for m in customer.say("what's the status of my port?", metadata={"customer_token": token})
+    )
     assert "PO-10016" not in answer and "PO-12345" in answer

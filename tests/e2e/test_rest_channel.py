@@ -1,4 +1,5 @@
 """The foundation, end to end: the servers `make run` starts answer over the REST channel."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -6,7 +7,7 @@ import time
 
 import requests
 
-from bot.launcher import Stack
+from bot.ops.stack import Stack
 from tests.conftest import RestClient, stack_settings
 
 

@@ -1,17 +1,18 @@
 """A Rasa server restarted in the middle of a conversation carries on where it was: the tracker
 store, not the process, holds the conversation. Once on the default stack (SQLite tracker store)
 and once on the production profile (PostgreSQL tracker store, Redis lock store)."""
+
 from __future__ import annotations
 
 import os
 
-from bot.cluster import Cluster
-from bot.launcher import Stack
-from bot.secrets import MASK
+from bot.core.secrets import MASK
+from bot.ops.cluster import Cluster
+from bot.ops.stack import Stack
 from tests.conftest import RestClient, stack_settings
 from tests.e2e.test_cluster import require_services
 
-ORDER_ID, ZIP_CODE, PIN = "PO-10007", "30309", "582047"  # the demo PIN rejection (bot/orders/demo.py)
+ORDER_ID, ZIP_CODE, PIN = "PO-10007", "30309", "582047"  # the demo PIN rejection (bot/core/orders/demo.py)
 KEPT_SLOTS = ("rejection_category", "losing_carrier", "order_id", "requested_slot")
 
 
@@ -35,8 +36,7 @@ def restart_in_the_middle_of_the_identity_check(stack: Stack, server: str) -> No
     assert stack.processes[server].pid != old_pid
     after = customer.tracker()
     assert after["active_loop"] == before["active_loop"]
-    assert {name: after["slots"][name] for name in KEPT_SLOTS} == \
-        {name: before["slots"][name] for name in KEPT_SLOTS}
+    assert {name: after["slots"][name] for name in KEPT_SLOTS} == {name: before["slots"][name] for name in KEPT_SLOTS}
     # the form goes on from its question: the ZIP code, then the fix of the PIN
     expect(customer, ZIP_CODE, f"found {ORDER_ID}")
     expect(customer, PIN, "Shall I go ahead?")

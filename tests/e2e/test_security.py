@@ -6,6 +6,7 @@ origin (tests/e2e/test_widget_live.py), a Slack request signed with the wrong se
 minutes old (tests/e2e/test_slack.py), the PIN kept only encrypted in the order store
 (tests/e2e/test_guided_fix.py).
 """
+
 from __future__ import annotations
 
 import base64
@@ -16,28 +17,27 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 import jwt
 import pytest
 import requests
 import structlog
 
-from bot.launcher import Stack
-from bot.orders.models import NewOrder
-from bot.orders.store import OrderStore
-from bot import rasa_server
-from bot.rasa_server import _withhold_customer_data
-from bot.secrets import SecretBox
+from bot.adapters import server as rasa_server
+from bot.adapters.server import _withhold_customer_data
+from bot.core.orders.records import NewOrder
+from bot.core.orders.store import OrderStore
+from bot.core.secrets import SecretBox
+from bot.ops.stack import Stack
 from tests.conftest import RestClient
-from tests.e2e.test_slack import SIGNING_SECRET, FakeSlack, SlackUser, fake_slack, slack_stack  # noqa: F401
+from tests.e2e.slack_fake import SIGNING_SECRET, FakeSlack, SlackUser
 
 PIN = "K7Q4W9"  # letters too: a run of digits can turn up in timestamps by chance
 ZIP = "30309"
-SECRET_NAMES = ("RASA_API_TOKEN", "PIN_ENCRYPTION_KEY", "CUSTOMER_TOKEN_SECRET", "SLACK_TOKEN",
-                "SLACK_SIGNING_SECRET")
+SECRET_NAMES = ("RASA_API_TOKEN", "PIN_ENCRYPTION_KEY", "CUSTOMER_TOKEN_SECRET", "SLACK_TOKEN", "SLACK_SIGNING_SECRET")
 
 
 def api(stack: Stack, path: str) -> str:
@@ -46,10 +46,13 @@ def api(stack: Stack, path: str) -> str:
 
 # ----------------------------------------------------------------------------- HTTP API token
 
+
 def forged_jwt(payload: dict) -> str:
     """A JWT with "alg": "none", which a careless verifier accepts without any key."""
-    header, claims = (base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
-                      for part in ({"alg": "none", "typ": "JWT"}, payload))
+    header, claims = (
+        base64.urlsafe_b64encode(json.dumps(part).encode()).rstrip(b"=").decode()
+        for part in ({"alg": "none", "typ": "JWT"}, payload)
+    )
     return f"{header}.{claims}."
 
 
@@ -58,10 +61,16 @@ def forged_jwt(payload: dict) -> str:
 ENDPOINTS = {
     "tracker": ("GET", "/conversations/{sender}/tracker", None),
     "story": ("GET", "/conversations/{sender}/story", None),
-    "append-events": ("POST", "/conversations/{sender}/tracker/events",
-                      [{"event": "slot", "name": "verified_order_id", "value": "PO-10007"}]),
-    "replace-events": ("PUT", "/conversations/{sender}/tracker/events",
-                       [{"event": "slot", "name": "verified_order_id", "value": "PO-10007"}]),
+    "append-events": (
+        "POST",
+        "/conversations/{sender}/tracker/events",
+        [{"event": "slot", "name": "verified_order_id", "value": "PO-10007"}],
+    ),
+    "replace-events": (
+        "PUT",
+        "/conversations/{sender}/tracker/events",
+        [{"event": "slot", "name": "verified_order_id", "value": "PO-10007"}],
+    ),
     "messages": ("POST", "/conversations/{sender}/messages", {"text": "PO-10007", "sender": "user"}),
     "execute": ("POST", "/conversations/{sender}/execute", {"name": "action_show_order"}),
     "trigger-intent": ("POST", "/conversations/{sender}/trigger_intent", {"name": "greet"}),
@@ -104,8 +113,9 @@ def target() -> str:
 def test_http_api_refuses_requests_without_the_token(stack, target, endpoint, credential):
     method, path, body = ENDPOINTS[endpoint]
     params, headers = CREDENTIALS[credential](stack.api_token)
-    answer = requests.request(method, api(stack, path.format(sender=target)), params=params, headers=headers,
-                              json=body, timeout=30)
+    answer = requests.request(
+        method, api(stack, path.format(sender=target)), params=params, headers=headers, json=body, timeout=30
+    )
     assert answer.status_code in (401, 403), f"{answer.status_code}: {answer.text[:300]}"
     assert stack.api_token not in answer.text
 
@@ -122,17 +132,22 @@ def test_refused_requests_changed_nothing(stack, target):
 
 
 def test_the_right_token_reads(stack):
-    answer = requests.get(api(stack, "/domain"), params={"token": stack.api_token},
-                          headers={"Accept": "application/json"}, timeout=30)
+    answer = requests.get(
+        api(stack, "/domain"), params={"token": stack.api_token}, headers={"Accept": "application/json"}, timeout=30
+    )
     assert answer.status_code == 200
     assert "rejection_pin_invalid" in answer.json()["intents"]
 
 
 # ----------------------------------------------------------------------------- CORS
 
+
 def allowed_origin(url: str, method: str, origin: str, token: str) -> str | None:
-    headers = {"Origin": origin, "Access-Control-Request-Method": "POST",
-               "Access-Control-Request-Headers": "content-type"}
+    headers = {
+        "Origin": origin,
+        "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type",
+    }
     answer = requests.request(method, url, params={"token": token}, headers=headers, timeout=60)
     return answer.headers.get("Access-Control-Allow-Origin")
 
@@ -140,14 +155,26 @@ def allowed_origin(url: str, method: str, origin: str, token: str) -> str | None
 def foreign_origins(stack: Stack) -> list[str]:
     """Origins that are not the demo page, some of them close to it."""
     demo = stack.web.url
-    return ["http://evil.example", "null", f"{demo}.evil.example", f"http://evil.example/{demo}",
-            demo.replace("http://", "https://"), f"http://localhost:{stack.settings.rasa_port}"]
+    return [
+        "http://evil.example",
+        "null",
+        f"{demo}.evil.example",
+        f"http://evil.example/{demo}",
+        demo.replace("http://", "https://"),
+        f"http://localhost:{stack.settings.rasa_port}",
+    ]
 
 
-@pytest.mark.parametrize("method, path", [
-    ("OPTIONS", "/conversations/someone/tracker"), ("GET", "/conversations/someone/tracker"),
-    ("OPTIONS", "/model/parse"), ("GET", "/status"), ("OPTIONS", "/webhooks/rest/webhook"),
-])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("OPTIONS", "/conversations/someone/tracker"),
+        ("GET", "/conversations/someone/tracker"),
+        ("OPTIONS", "/model/parse"),
+        ("GET", "/status"),
+        ("OPTIONS", "/webhooks/rest/webhook"),
+    ],
+)
 def test_cors_allows_only_the_demo_page(stack, method, path):
     url = api(stack, path)
     assert allowed_origin(url, method, stack.web.url, stack.api_token) == stack.web.url
@@ -156,6 +183,7 @@ def test_cors_allows_only_the_demo_page(stack, method, path):
 
 
 # ----------------------------------------------------------------------------- Slack signatures
+
 
 def signature(body: bytes, timestamp: str, secret: str = SIGNING_SECRET) -> str:
     return "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
@@ -189,8 +217,9 @@ def test_slack_refuses_requests_slack_did_not_sign(slack_stack, fake_slack, forg
     answer = requests.post(user.webhook, data=body, headers=headers, timeout=30)
     assert answer.status_code == 400, answer.text
     time.sleep(1)  # a message that got through is handled after the answer
-    tracker = requests.get(api(slack_stack, f"/conversations/{user.user}/tracker"),
-                           params={"token": slack_stack.api_token}, timeout=30).json()
+    tracker = requests.get(
+        api(slack_stack, f"/conversations/{user.user}/tracker"), params={"token": slack_stack.api_token}, timeout=30
+    ).json()
     assert [event for event in tracker["events"] if event["event"] == "user"] == []
     assert fake_slack.posts(user.channel) == []
 
@@ -200,22 +229,33 @@ def test_slack_accepts_the_same_request_signed(slack_stack, fake_slack):
     user = SlackUser(slack_stack)
     body = json.dumps(user.event("hello")).encode()
     now = str(int(time.time()))
-    answer = requests.post(user.webhook, data=body, timeout=30,
-                           headers={"Content-Type": "application/json", **signed(now, signature(body, now))})
+    answer = requests.post(
+        user.webhook,
+        data=body,
+        timeout=30,
+        headers={"Content-Type": "application/json", **signed(now, signature(body, now))},
+    )
     assert answer.status_code == 200
     fake_slack.wait_for_post(user.channel, lambda post: post["text"].startswith("Hi"))
 
 
 # ----------------------------------------------------------------------------- nothing secret in logs
 
+
 def test_log_lines_withhold_customer_text_and_local_variables():
     """Rasa's structured logging (JSON, with tracebacks as dicts) with the processor the Rasa server
     installs in front: a failing turn's text and the frames' variables stay out of the line."""
     out = io.StringIO()
     log = structlog.wrap_logger(
-        structlog.PrintLogger(out), wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
-        processors=[_withhold_customer_data, structlog.processors.add_log_level,
-                    structlog.processors.dict_tracebacks, structlog.processors.JSONRenderer()])
+        structlog.PrintLogger(out),
+        wrapper_class=structlog.make_filtering_bound_logger(logging.INFO),
+        processors=[
+            _withhold_customer_data,
+            structlog.processors.add_log_level,
+            structlog.processors.dict_tracebacks,
+            structlog.processors.JSONRenderer(),
+        ],
+    )
     try:
         pin = PIN  # a local variable of the failing frame
         raise ValueError(f"the action server failed ({len(pin)} characters)")
@@ -245,8 +285,16 @@ def give_pin_in_the_chat(stack: Stack, store: OrderStore) -> None:
     """A customer fixes a PIN rejection: the PIN goes through the chat and the order is resubmitted.
     (Rasa logs a message's text when its turn fails; the processor that withholds it is tested
     above, and installed by the Rasa server: see test_the_rasa_server_installs_the_log_guard.)"""
-    order = store.add(NewOrder(numbers=("+14045550188",), losing_carrier="T-Mobile", account_name="Lena Ortiz",
-                               service_zip=ZIP, contact_email="lena@example.com", status="submitted"))
+    order = store.add(
+        NewOrder(
+            numbers=("+14045550188",),
+            losing_carrier="T-Mobile",
+            account_name="Lena Ortiz",
+            service_zip=ZIP,
+            contact_email="lena@example.com",
+            status="submitted",
+        )
+    )
     store.record_rejection(order.order_id, "pin_invalid", "PASSCODE_PIN_INVALID")
     customer = RestClient(stack, f"security-pin-{uuid.uuid4().hex[:8]}")
     assert "Shall we fix" in customer.texts("T-Mobile says my PIN is wrong")
@@ -260,6 +308,7 @@ def give_pin_in_the_chat(stack: Stack, store: OrderStore) -> None:
 
 def test_the_rasa_server_installs_the_log_guard():
     from rasa.utils import log_utils
+
     rasa_server.install()
     assert log_utils._anonymizer is _withhold_customer_data
 
@@ -280,12 +329,18 @@ def make_rasa_log_errors(stack: Stack) -> None:
     """Requests with the token in the URL (as the HTTP API takes it) that Rasa fails on and logs."""
     token = {"token": stack.api_token}
     with wait_for_log(stack, "Exception occurred while handling"):  # Sanic's log of a 500, naming the request
-        failed = requests.post(api(stack, "/conversations/security-errors/messages"), params=token,
-                               json={"text": 5, "sender": "user"}, timeout=30)
+        failed = requests.post(
+            api(stack, "/conversations/security-errors/messages"),
+            params=token,
+            json={"text": 5, "sender": "user"},
+            timeout=30,
+        )
         assert failed.status_code == 500
-    for method, path, body in [("POST", "/model/parse", [1]), ("POST", "/conversations/security-errors/execute",
-                                                               {"name": "action_nonexistent"}),
-                               ("POST", "/conversations/security-errors/tracker/events", [{"event": "nonsense"}])]:
+    for method, path, body in [
+        ("POST", "/model/parse", [1]),
+        ("POST", "/conversations/security-errors/execute", {"name": "action_nonexistent"}),
+        ("POST", "/conversations/security-errors/tracker/events", [{"event": "nonsense"}]),
+    ]:
         assert requests.request(method, api(stack, path), params=token, json=body, timeout=30).status_code >= 400
 
 
@@ -310,8 +365,11 @@ def test_no_secret_and_no_pin_in_logs_or_databases(running, order_store, fake_sl
     make_rasa_log_errors(stack)
     if stack.settings.extra_env.get("SLACK_SIGNING_SECRET"):
         slack_traffic(stack, fake_slack)
-    secrets = {name: value for name, value in {**stack.env_values, **stack.settings.extra_env}.items()
-               if name in SECRET_NAMES and value}
+    secrets = {
+        name: value
+        for name, value in {**stack.env_values, **stack.settings.extra_env}.items()
+        if name in SECRET_NAMES and value
+    }
     assert {"RASA_API_TOKEN", "PIN_ENCRYPTION_KEY", "CUSTOMER_TOKEN_SECRET"} <= secrets.keys()
     files = written_files(stack)
     names = {path.name for path in files}

@@ -1,4 +1,5 @@
 """`make shell` (`python -m bot shell`): a support person chats in a terminal, driven by pexpect."""
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,8 @@ from dataclasses import dataclass, field
 import pexpect
 import pytest
 
-from bot.launcher import PROJECT_ROOT, free_port, port_in_use
+from bot.ops.processes import free_port, port_in_use
+from bot.settings import PROJECT_ROOT
 
 TWO_REASONS = "Reject reason: END USER NAME MISMATCH / PASSCODE_PIN_INVALID"
 # The notice's reasons as the bot names them: it explains one and offers a button for the other.
@@ -47,8 +49,15 @@ class Shell:
     """The `python -m bot shell` process in a pseudo-terminal."""
 
     def __init__(self, env: dict[str, str], options: list[str]) -> None:
-        self.process = pexpect.spawn(sys.executable, ["-m", "bot", "shell", *options], cwd=str(PROJECT_ROOT),
-                                     env=env, encoding="utf-8", timeout=300, dimensions=(60, 220))
+        self.process = pexpect.spawn(
+            sys.executable,
+            ["-m", "bot", "shell", *options],
+            cwd=str(PROJECT_ROOT),
+            env=env,
+            encoding="utf-8",
+            timeout=300,
+            dimensions=(60, 220),
+        )
         self.transcript: list[str] = []
         self.open_selection: list[str] = []  # the selection list waiting for a choice, if any
 
@@ -101,15 +110,30 @@ class Shell:
 @pytest.fixture
 def shell_env() -> dict[str, str]:
     # What the Makefile exports for `make shell`.
-    return {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-            "TF_CPP_MIN_LOG_LEVEL": "2"}
+    return {
+        **os.environ,
+        "RASA_TELEMETRY_ENABLED": "false",
+        "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+    }
 
 
 def test_shell_conversation_with_a_button_choice(trained_model, shell_env, tmp_path):
     action_port = free_port()
     # Its own ports, databases and secrets: the test neither needs nor touches a running `make run`.
-    shell = Shell(shell_env, ["--rasa-port", str(free_port()), "--action-port", str(action_port),
-                              "--var-dir", str(tmp_path), "--env-file", str(tmp_path / ".env")])
+    shell = Shell(
+        shell_env,
+        [
+            "--rasa-port",
+            str(free_port()),
+            "--action-port",
+            str(action_port),
+            "--var-dir",
+            str(tmp_path),
+            "--env-file",
+            str(tmp_path / ".env"),
+        ],
+    )
     try:
         shell.wait(PROMPT, timeout=300)  # loads the model: slow on a busy machine
 

@@ -2,23 +2,26 @@
 
 The browser (tests/e2e/conftest.py) and the page helpers are the ones of the static widget tests.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 from playwright.sync_api import Browser, expect
 
-from bot.launcher import Stack
+from bot.ops.stack import Stack
 from tests.e2e.test_widget_static import RESULTS_DIR, ChatPage
 
 TWO_REASONS = "Reject reason: END USER NAME MISMATCH / PASSCODE_PIN_INVALID"
 # The notice's reasons as the bot names them: it explains one and offers a button for the other.
-REASON_PAYLOADS = {"Name does not match": "/rejection_name_mismatch",
-                   "PIN or passcode missing or wrong": "/rejection_pin_invalid"}
+REASON_PAYLOADS = {
+    "Name does not match": "/rejection_name_mismatch",
+    "PIN or passcode missing or wrong": "/rejection_pin_invalid",
+}
 ATTACK = "<img src=x onerror=alert(1)>"
 REPLY_TIMEOUT = 60_000  # ms: the real NLU and action server, on a possibly busy machine
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
@@ -70,8 +73,7 @@ def sent_messages(records: list[dict]) -> list[tuple[str, str]]:
 def test_a_conversation_on_the_demo_page(chat, stack):
     chat.open()
     chat.send("hello")
-    expect(chat.rows("bot").first).to_contain_text("Hi! I help when a request to move (port)",
-                                                   timeout=REPLY_TIMEOUT)
+    expect(chat.rows("bot").first).to_contain_text("Hi! I help when a request to move (port)", timeout=REPLY_TIMEOUT)
 
     chat.send(TWO_REASONS)
     explain = chat.log.get_by_role("button", name=re.compile(r"^Explain: "))
@@ -107,15 +109,26 @@ def test_a_conversation_on_the_demo_page(chat, stack):
 
     # The same conversation, every message in order, through the token-protected HTTP API.
     stored = stored_conversation(chat)
-    tracker = requests.get(f"{stack.settings.rasa_url}/conversations/{stored['senderId']}/tracker",
-                           params={"token": stack.api_token}, timeout=30)
+    tracker = requests.get(
+        f"{stack.settings.rasa_url}/conversations/{stored['senderId']}/tracker",
+        params={"token": stack.api_token},
+        timeout=30,
+    )
     tracker.raise_for_status()
-    said = [(event["event"], text) for event in tracker.json()["events"] if event["event"] in ("user", "bot")
-            for text in delivered_parts(event)]
+    said = [
+        (event["event"], text)
+        for event in tracker.json()["events"]
+        if event["event"] in ("user", "bot")
+        for text in delivered_parts(event)
+    ]
     conversation = sent_messages(stored["messages"])
     assert said == conversation
     assert [text for who, text in conversation if who == "user"] == [
-        "hello", TWO_REASONS, REASON_PAYLOADS[offered], ATTACK]
+        "hello",
+        TWO_REASONS,
+        REASON_PAYLOADS[offered],
+        ATTACK,
+    ]
 
 
 @pytest.mark.parametrize("method", ["OPTIONS", "POST"])
@@ -124,8 +137,13 @@ def test_cors_allows_the_demo_page_only(stack, method):
     headers = {"Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type"}
 
     def allowed_origin(origin: str) -> str | None:
-        answer = requests.request(method, webhook, headers={**headers, "Origin": origin},
-                                  json={"sender": "cors-check", "message": "hello"}, timeout=60)
+        answer = requests.request(
+            method,
+            webhook,
+            headers={**headers, "Origin": origin},
+            json={"sender": "cors-check", "message": "hello"},
+            timeout=60,
+        )
         return answer.headers.get("Access-Control-Allow-Origin")
 
     demo_origin = stack.web.url  # the page the browser test opens

@@ -3,23 +3,24 @@
 The fake Rasa is a tiny local HTTP server with scripted replies; the widget, its CSS, the demo
 page and the static server are the real ones. Nothing leaves 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import http.client
 import json
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Dialog, Locator, Page, expect
 
-from bot.errors import UserError
-from bot.web.server import WidgetServer, serve
+from bot.core.errors import UserError
+from bot.ops.web.server import WidgetServer, serve
 
 RESULTS_DIR = Path(__file__).resolve().parents[2] / "results"
 ERROR_TEXT = "Sorry, I couldn't reach the assistant."
@@ -123,10 +124,7 @@ class FakeRasa:
                     self._send(500, "application/json", b'{"error": "scripted failure"}')
                     return
                 fake.received.append(body)
-                replies = [
-                    {"recipient_id": body["sender"], **reply}
-                    for reply in scripted_replies(body["message"])
-                ]
+                replies = [{"recipient_id": body["sender"], **reply} for reply in scripted_replies(body["message"])]
                 self._send(200, "application/json", json.dumps(replies).encode())
 
             def log_message(self, format: str, *args: object) -> None:
@@ -287,7 +285,7 @@ def test_server_puts_the_rasa_url_into_the_demo_page(static_server):
     assert 'data-server="http://rasa.example:5005"' in page
     assert "{{RASA_URL}}" not in page
     # The widget itself is served byte for byte.
-    widget = Path(__file__).resolve().parents[2] / "bot" / "web" / "widget.js"
+    widget = Path(__file__).resolve().parents[2] / "bot" / "ops" / "web" / "widget.js"
     assert fetch(static_server, "/widget.js").body == widget.read_bytes()
 
 

@@ -1,51 +1,89 @@
 """The catalog loader and the bundled rejections, carriers and glossary."""
+
 from __future__ import annotations
 
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 import yaml
 
-from bot.catalog import (
-    CATEGORY_IDS, DEFAULT_DIRECTORY, FIX_FAMILIES, ORDER_FIELDS, Catalog, load_catalog, lookup_key,
+from bot.core.catalog import (
+    CATEGORY_IDS,
+    DEFAULT_DIRECTORY,
+    FIX_FAMILIES,
+    ORDER_FIELDS,
+    Catalog,
+    load_catalog,
+    lookup_key,
 )
-from bot.errors import UserError
+from bot.core.errors import UserError
 
 # The contract ids, in the domain reference's table order.
 CONTRACT_IDS = (
-    "unpaid_balance", "name_mismatch", "address_mismatch", "all_info_mismatch",
-    "inactive_number", "authorized_signer", "pin_invalid", "account_number", "btn_invalid",
-    "not_portable", "resold_account", "multiple_accounts", "remaining_services", "port_freeze",
-    "hunt_group", "pending_order", "under_contract", "google_voice_unlock", "missing_documents",
-    "due_date_rejected", "number_not_on_account", "toll_free_resporg",
+    "unpaid_balance",
+    "name_mismatch",
+    "address_mismatch",
+    "all_info_mismatch",
+    "inactive_number",
+    "authorized_signer",
+    "pin_invalid",
+    "account_number",
+    "btn_invalid",
+    "not_portable",
+    "resold_account",
+    "multiple_accounts",
+    "remaining_services",
+    "port_freeze",
+    "hunt_group",
+    "pending_order",
+    "under_contract",
+    "google_voice_unlock",
+    "missing_documents",
+    "due_date_rejected",
+    "number_not_on_account",
+    "toll_free_resporg",
 )
 
 # Every code in the domain reference's table, with the category that owns it.
 DOMAIN_CODES = {
-    "ENTITY_NAME_MISMATCH": "name_mismatch", "BUSINESS_NAME_MISMATCH": "name_mismatch",
-    "8E": "name_mismatch", "8F": "name_mismatch", "8G": "name_mismatch",
-    "LOCATION_MISMATCH": "address_mismatch", "POSTAL_CODE_MISMATCH": "address_mismatch",
+    "ENTITY_NAME_MISMATCH": "name_mismatch",
+    "BUSINESS_NAME_MISMATCH": "name_mismatch",
+    "8E": "name_mismatch",
+    "8F": "name_mismatch",
+    "8G": "name_mismatch",
+    "LOCATION_MISMATCH": "address_mismatch",
+    "POSTAL_CODE_MISMATCH": "address_mismatch",
     "8D": "address_mismatch",
     "6C": "all_info_mismatch",
     "6D": "inactive_number",
     "AUTH_PERSON_MISMATCH": "authorized_signer",
-    "PASSCODE_PIN_INVALID": "pin_invalid", "8C": "pin_invalid", "8B": "pin_invalid",
-    "ACCOUNT_NUMBER_MISMATCH": "account_number", "ACCOUNT_NUMBER_REQUIRED": "account_number",
+    "PASSCODE_PIN_INVALID": "pin_invalid",
+    "8C": "pin_invalid",
+    "8B": "pin_invalid",
+    "ACCOUNT_NUMBER_MISMATCH": "account_number",
+    "ACCOUNT_NUMBER_REQUIRED": "account_number",
     "8A": "account_number",
     "BTN_ATN_MISMATCH": "btn_invalid",
-    "PHONE_NUMBER_NOT_PORTABLE": "not_portable", "RATE_CENTER_NOT_PORTABLE": "not_portable",
+    "PHONE_NUMBER_NOT_PORTABLE": "not_portable",
+    "RATE_CENTER_NOT_PORTABLE": "not_portable",
     "6K": "not_portable",
     "INVALID_RESELLER": "resold_account",
-    "PORTING_ORDER_SPLIT_REQUIRED": "multiple_accounts", "6R": "multiple_accounts",
+    "PORTING_ORDER_SPLIT_REQUIRED": "multiple_accounts",
+    "6R": "multiple_accounts",
     "MAIN_BTN_PORTING": "remaining_services",
     "6P": "port_freeze",
     "PHONE_NUMBER_HAS_SPECIAL_FEATURE": "hunt_group",
-    "LSR_PENDING": "pending_order", "6M": "pending_order", "6N": "pending_order",
+    "LSR_PENDING": "pending_order",
+    "6M": "pending_order",
+    "6N": "pending_order",
     "ILLEGIBLE_LOA": "missing_documents",
-    "FOC_REJECTED": "due_date_rejected", "FOC_EXPIRED": "due_date_rejected",
-    "PHONE_NUMBER_MISMATCH": "number_not_on_account", "6A": "number_not_on_account",
+    "FOC_REJECTED": "due_date_rejected",
+    "FOC_EXPIRED": "due_date_rejected",
+    "PHONE_NUMBER_MISMATCH": "number_not_on_account",
+    "6A": "number_not_on_account",
     "TargetRespOrgId": "toll_free_resporg",
 }
 
@@ -89,14 +127,27 @@ SEED_PHRASES = {
 }
 
 SEED_COLUMN = {
-    "unpaid_balance": {"000"}, "name_mismatch": {"000", "001"}, "address_mismatch": {"000", "001"},
-    "all_info_mismatch": {"000", "001"}, "inactive_number": {"000", "001"},
-    "authorized_signer": {"000", "001"}, "pin_invalid": {"000", "001"}, "account_number": {"000"},
-    "btn_invalid": {"000"}, "not_portable": {"000"}, "resold_account": {"000", "001"},
-    "multiple_accounts": {"001"}, "remaining_services": {"001"}, "port_freeze": {"001"},
-    "hunt_group": {"001"}, "pending_order": {"001"}, "under_contract": {"001"},
-    "google_voice_unlock": {"001"}, "missing_documents": {"beyond"},
-    "due_date_rejected": {"beyond"}, "number_not_on_account": {"beyond"},
+    "unpaid_balance": {"000"},
+    "name_mismatch": {"000", "001"},
+    "address_mismatch": {"000", "001"},
+    "all_info_mismatch": {"000", "001"},
+    "inactive_number": {"000", "001"},
+    "authorized_signer": {"000", "001"},
+    "pin_invalid": {"000", "001"},
+    "account_number": {"000"},
+    "btn_invalid": {"000"},
+    "not_portable": {"000"},
+    "resold_account": {"000", "001"},
+    "multiple_accounts": {"001"},
+    "remaining_services": {"001"},
+    "port_freeze": {"001"},
+    "hunt_group": {"001"},
+    "pending_order": {"001"},
+    "under_contract": {"001"},
+    "google_voice_unlock": {"001"},
+    "missing_documents": {"beyond"},
+    "due_date_rejected": {"beyond"},
+    "number_not_on_account": {"beyond"},
     "toll_free_resporg": {"beyond"},
 }
 
@@ -107,6 +158,7 @@ def catalog() -> Catalog:
 
 
 # --- categories ---------------------------------------------------------------------------------
+
 
 def test_contract_ids_in_table_order(catalog: Catalog) -> None:
     assert CATEGORY_IDS == CONTRACT_IDS
@@ -138,20 +190,23 @@ def test_seed_wording_is_in_its_category(catalog: Catalog, phrase: str, category
     assert phrase in catalog.category(category_id).phrases
 
 
-@pytest.mark.parametrize("category_id, fields, fix", [
-    ("name_mismatch", ("account_name",), "csr"),
-    ("address_mismatch", ("service_address", "service_zip"), "csr"),
-    ("pin_invalid", ("pin",), "pin"),
-    ("account_number", ("account_number",), "csr"),
-    ("btn_invalid", ("btn",), "csr"),
-    ("authorized_signer", ("authorized_name", "authorized_title", "authorized_email"), "signer"),
-    ("due_date_rejected", ("requested_foc_date",), "due_date"),
-    ("hunt_group", ("pilot_number", "remaining_disposition"), "hunt_group"),
-    ("multiple_accounts", ("numbers",), "split"),
-    ("unpaid_balance", (), "checklist"),
-    ("port_freeze", (), "checklist"),
-    ("google_voice_unlock", (), "checklist"),
-])
+@pytest.mark.parametrize(
+    "category_id, fields, fix",
+    [
+        ("name_mismatch", ("account_name",), "csr"),
+        ("address_mismatch", ("service_address", "service_zip"), "csr"),
+        ("pin_invalid", ("pin",), "pin"),
+        ("account_number", ("account_number",), "csr"),
+        ("btn_invalid", ("btn",), "csr"),
+        ("authorized_signer", ("authorized_name", "authorized_title", "authorized_email"), "signer"),
+        ("due_date_rejected", ("requested_foc_date",), "due_date"),
+        ("hunt_group", ("pilot_number", "remaining_disposition"), "hunt_group"),
+        ("multiple_accounts", ("numbers",), "split"),
+        ("unpaid_balance", (), "checklist"),
+        ("port_freeze", (), "checklist"),
+        ("google_voice_unlock", (), "checklist"),
+    ],
+)
 def test_fix_family_and_fields(catalog: Catalog, category_id: str, fields: tuple, fix: str) -> None:
     category = catalog.category(category_id)
     assert (category.fields, category.fix) == (fields, fix)
@@ -200,19 +255,45 @@ def test_unknown_category_is_a_user_error(catalog: Catalog) -> None:
 
 # --- carriers -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, name", [
-    ("AT&T", "AT&T"), ("att", "AT&T"), ("at and t", "AT&T"), ("AT & T", "AT&T"), ("A.T.&T.", "AT&T"),
-    ("T-Mobile", "T-Mobile"), ("tmobile", "T-Mobile"), ("t mobile", "T-Mobile"), ("TMO", "T-Mobile"),
-    ("Verizon Wireless", "Verizon Wireless"), ("vzw", "Verizon Wireless"), ("verizon", "Verizon Wireless"),
-    ("Verizon FiOS", "Verizon Fios"), ("Xfinity", "Comcast Xfinity"), ("comcast", "Comcast Xfinity"),
-    ("xfinity mobile", "Xfinity Mobile"), ("Metro PCS", "Metro by T-Mobile"),
-    ("metro by t-mobile", "Metro by T-Mobile"), ("AT&T prepaid", "AT&T Prepaid"),
-    ("MagicJack", "MagicJack"), ("magic jack", "MagicJack"), ("Google  Voice", "Google Voice"),
-    ("CenturyLink", "CenturyLink"), ("lumen", "CenturyLink"), ("Ring Central", "RingCentral"),
-    ("8x8", "8x8"), ("Straight Talk", "Straight Talk"), ("U.S. Cellular", "US Cellular"),
-    ("Vidéotron", "Videotron"), ("videotron", "Videotron"), ("Bell Canada", "Bell"),
-    ("  koodo\n", "Koodo"), ("Freedom Mobile", "Freedom Mobile"),
-])
+
+@pytest.mark.parametrize(
+    "typed, name",
+    [
+        ("AT&T", "AT&T"),
+        ("att", "AT&T"),
+        ("at and t", "AT&T"),
+        ("AT & T", "AT&T"),
+        ("A.T.&T.", "AT&T"),
+        ("T-Mobile", "T-Mobile"),
+        ("tmobile", "T-Mobile"),
+        ("t mobile", "T-Mobile"),
+        ("TMO", "T-Mobile"),
+        ("Verizon Wireless", "Verizon Wireless"),
+        ("vzw", "Verizon Wireless"),
+        ("verizon", "Verizon Wireless"),
+        ("Verizon FiOS", "Verizon Fios"),
+        ("Xfinity", "Comcast Xfinity"),
+        ("comcast", "Comcast Xfinity"),
+        ("xfinity mobile", "Xfinity Mobile"),
+        ("Metro PCS", "Metro by T-Mobile"),
+        ("metro by t-mobile", "Metro by T-Mobile"),
+        ("AT&T prepaid", "AT&T Prepaid"),
+        ("MagicJack", "MagicJack"),
+        ("magic jack", "MagicJack"),
+        ("Google  Voice", "Google Voice"),
+        ("CenturyLink", "CenturyLink"),
+        ("lumen", "CenturyLink"),
+        ("Ring Central", "RingCentral"),
+        ("8x8", "8x8"),
+        ("Straight Talk", "Straight Talk"),
+        ("U.S. Cellular", "US Cellular"),
+        ("Vidéotron", "Videotron"),
+        ("videotron", "Videotron"),
+        ("Bell Canada", "Bell"),
+        ("  koodo\n", "Koodo"),
+        ("Freedom Mobile", "Freedom Mobile"),
+    ],
+)
 def test_carrier_spellings(catalog: Catalog, typed: str, name: str) -> None:
     carrier = catalog.carrier(typed)
     assert carrier is not None and carrier.name == name
@@ -247,16 +328,37 @@ def test_lookup_key_folds_case_punctuation_and_ampersand() -> None:
 
 # --- glossary -----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("typed, term_id", [
-    ("CSR", "csr"), ("customer service record", "csr"), ("BTN", "btn"),
-    ("billing telephone number", "btn"), ("Billing number", "btn"), ("LOA", "loa"),
-    ("letter of authorization", "loa"), ("PIN", "pin"), ("transfer PIN", "pin"),
-    ("passcode", "pin"), ("port-out PIN", "pin"), ("FOC", "foc"), ("partial port", "partial_port"),
-    ("RespOrg", "resporg"), ("losing carrier", "losing_carrier"), ("OSP", "losing_carrier"),
-    ("LSP", "losing_carrier"), ("old carrier", "losing_carrier"), ("account number", "account_number"),
-    ("hunt group", "hunt_group"), ("pilot number", "pilot_number"), ("port freeze", "port_freeze"),
-    ("resold", "resold"), ("port order", "port_order"), ("WPR", "wpr"),
-])
+
+@pytest.mark.parametrize(
+    "typed, term_id",
+    [
+        ("CSR", "csr"),
+        ("customer service record", "csr"),
+        ("BTN", "btn"),
+        ("billing telephone number", "btn"),
+        ("Billing number", "btn"),
+        ("LOA", "loa"),
+        ("letter of authorization", "loa"),
+        ("PIN", "pin"),
+        ("transfer PIN", "pin"),
+        ("passcode", "pin"),
+        ("port-out PIN", "pin"),
+        ("FOC", "foc"),
+        ("partial port", "partial_port"),
+        ("RespOrg", "resporg"),
+        ("losing carrier", "losing_carrier"),
+        ("OSP", "losing_carrier"),
+        ("LSP", "losing_carrier"),
+        ("old carrier", "losing_carrier"),
+        ("account number", "account_number"),
+        ("hunt group", "hunt_group"),
+        ("pilot number", "pilot_number"),
+        ("port freeze", "port_freeze"),
+        ("resold", "resold"),
+        ("port order", "port_order"),
+        ("WPR", "wpr"),
+    ],
+)
 def test_glossary_lookup(catalog: Catalog, typed: str, term_id: str) -> None:
     term = catalog.term(typed)
     assert term is not None and term.id == term_id and term.definition
@@ -267,13 +369,16 @@ def test_unknown_term(catalog: Catalog) -> None:
     assert catalog.term("") is None
 
 
-@pytest.mark.parametrize("term_id", ["pin", "account_number", "btn", "loa", "csr", "losing_carrier",
-                                     "service_address", "authorized_person", "foc"])
+@pytest.mark.parametrize(
+    "term_id",
+    ["pin", "account_number", "btn", "loa", "csr", "losing_carrier", "service_address", "authorized_person", "foc"],
+)
 def test_terms_we_ask_for_say_why(catalog: Catalog, term_id: str) -> None:
     assert next(term for term in catalog.terms if term.id == term_id).why_we_ask
 
 
 # --- validation of broken catalog files ---------------------------------------------------------
+
 
 @pytest.fixture
 def catalog_dir(tmp_path: Path) -> Path:
@@ -299,46 +404,73 @@ def test_copied_catalog_loads(catalog_dir: Path, catalog: Catalog) -> None:
 
 
 BROKEN = [
-    ("rejections.yml", lambda e: _by(e, "id", "pin_invalid").update(colour="red"),
-     ["'pin_invalid'", "unknown key(s): colour"]),
-    ("rejections.yml", lambda e: _by(e, "id", "pin_invalid").pop("steps"),
-     ["'pin_invalid'", "missing key(s): steps"]),
+    (
+        "rejections.yml",
+        lambda e: _by(e, "id", "pin_invalid").update(colour="red"),
+        ["'pin_invalid'", "unknown key(s): colour"],
+    ),
+    ("rejections.yml", lambda e: _by(e, "id", "pin_invalid").pop("steps"), ["'pin_invalid'", "missing key(s): steps"]),
     ("rejections.yml", lambda e: e.append(dict(_by(e, "id", "hunt_group"))), ["'hunt_group'", "duplicate id"]),
     ("rejections.yml", lambda e: e.remove(_by(e, "id", "under_contract")), ["missing categories: under_contract"]),
     ("rejections.yml", lambda e: _by(e, "id", "pin_invalid").update(id="pin_wrong"), ["'pin_wrong'", "not allowed"]),
     ("rejections.yml", lambda e: _by(e, "id", "btn_invalid").update(fix="magic"), ["'btn_invalid'", "fix 'magic'"]),
-    ("rejections.yml", lambda e: _by(e, "id", "btn_invalid").update(fields=["btn", "shoe_size"]),
-     ["'btn_invalid'", "shoe_size not allowed"]),
+    (
+        "rejections.yml",
+        lambda e: _by(e, "id", "btn_invalid").update(fields=["btn", "shoe_size"]),
+        ["'btn_invalid'", "shoe_size not allowed"],
+    ),
     ("rejections.yml", lambda e: _by(e, "id", "btn_invalid").update(seeds=[0]), ["'btn_invalid'", "seeds"]),
     ("rejections.yml", lambda e: _by(e, "id", "btn_invalid").update(steps="call them"), ["'btn_invalid'", "steps"]),
-    ("rejections.yml", lambda e: _by(e, "id", "btn_invalid")["notice"]["phrases"].append("invalid pin"),
-     ["'btn_invalid'", "'invalid pin'", "listed twice"]),
-    ("rejections.yml", lambda e: _by(e, "id", "btn_invalid")["notice"]["codes"].append("ACCOUNT NUMBER MISMATCH!"),
-     ["'btn_invalid'", "codes"]),
-    ("rejections.yml", lambda e: _by(e, "id", "btn_invalid")["notice"]["phrases"].append("Wrong BTN Again"),
-     ["'btn_invalid'", "lowercase"]),
+    (
+        "rejections.yml",
+        lambda e: _by(e, "id", "btn_invalid")["notice"]["phrases"].append("invalid pin"),
+        ["'btn_invalid'", "'invalid pin'", "listed twice"],
+    ),
+    (
+        "rejections.yml",
+        lambda e: _by(e, "id", "btn_invalid")["notice"]["codes"].append("ACCOUNT NUMBER MISMATCH!"),
+        ["'btn_invalid'", "codes"],
+    ),
+    (
+        "rejections.yml",
+        lambda e: _by(e, "id", "btn_invalid")["notice"]["phrases"].append("Wrong BTN Again"),
+        ["'btn_invalid'", "lowercase"],
+    ),
     ("rejections.yml", lambda e: _by(e, "id", "btn_invalid")["notice"].pop("codes"), ["'btn_invalid'", "notice"]),
-    ("rejections.yml", lambda e: _by(e, "id", "btn_invalid").update(carrier_notes={"Acme": "hi"}),
-     ["'btn_invalid'", "Acme not in carriers.yml"]),
+    (
+        "rejections.yml",
+        lambda e: _by(e, "id", "btn_invalid").update(carrier_notes={"Acme": "hi"}),
+        ["'btn_invalid'", "Acme not in carriers.yml"],
+    ),
     ("rejections.yml", lambda e: e.append("just text"), ["entry #23", "mapping"]),
-    ("carriers.yml", lambda e: _by(e, "name", "Cox")["aliases"].append("T Mobile"),
-     ["carriers.yml", "entry 'Cox'", "'T Mobile' already belongs to entry 'T-Mobile'"]),
-    ("carriers.yml", lambda e: _by(e, "name", "Cox").update(name="Verizon Wireless"),
-     ["carriers.yml", "'Verizon Wireless' already belongs to entry 'Verizon Wireless'"]),
+    (
+        "carriers.yml",
+        lambda e: _by(e, "name", "Cox")["aliases"].append("T Mobile"),
+        ["carriers.yml", "entry 'Cox'", "'T Mobile' already belongs to entry 'T-Mobile'"],
+    ),
+    (
+        "carriers.yml",
+        lambda e: _by(e, "name", "Cox").update(name="Verizon Wireless"),
+        ["carriers.yml", "'Verizon Wireless' already belongs to entry 'Verizon Wireless'"],
+    ),
     ("carriers.yml", lambda e: _by(e, "name", "Cox").update(pin_required="yes"), ["'Cox'", "pin_required"]),
     ("carriers.yml", lambda e: _by(e, "name", "Cox").update(kind="satellite"), ["'Cox'", "kind 'satellite'"]),
     ("carriers.yml", lambda e: _by(e, "name", "Cox").update(country="MX"), ["'Cox'", "country 'MX'"]),
     ("carriers.yml", lambda e: _by(e, "name", "Cox").pop("aliases"), ["'Cox'", "missing key(s): aliases"]),
-    ("glossary.yml", lambda e: _by(e, "id", "btn")["aliases"].append("Transfer-PIN"),
-     ["glossary.yml", "entry 'pin'", "already belongs to entry 'btn'"]),
+    (
+        "glossary.yml",
+        lambda e: _by(e, "id", "btn")["aliases"].append("Transfer-PIN"),
+        ["glossary.yml", "entry 'pin'", "already belongs to entry 'btn'"],
+    ),
     ("glossary.yml", lambda e: _by(e, "id", "btn").update(definition=""), ["'btn'", "definition"]),
     ("glossary.yml", lambda e: _by(e, "id", "btn").update(examples=["x"]), ["'btn'", "unknown key(s): examples"]),
 ]
 
 
 @pytest.mark.parametrize("file_name, change, expected", BROKEN)
-def test_broken_catalog_is_a_user_error(catalog_dir: Path, file_name: str, change: Callable,
-                                        expected: list[str]) -> None:
+def test_broken_catalog_is_a_user_error(
+    catalog_dir: Path, file_name: str, change: Callable, expected: list[str]
+) -> None:
     _edit(catalog_dir / file_name, change)
     with pytest.raises(UserError) as caught:
         load_catalog(catalog_dir)
@@ -348,11 +480,14 @@ def test_broken_catalog_is_a_user_error(catalog_dir: Path, file_name: str, chang
         assert fragment in message
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("- id: [unclosed\n", "cannot read it as YAML"),
-    ("id: pin_invalid\n", "must be a list of entries"),
-    ("", "must be a list of entries"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("- id: [unclosed\n", "cannot read it as YAML"),
+        ("id: pin_invalid\n", "must be a list of entries"),
+        ("", "must be a list of entries"),
+    ],
+)
 def test_unreadable_file_is_a_user_error(catalog_dir: Path, text: str, expected: str) -> None:
     (catalog_dir / "glossary.yml").write_text(text, encoding="utf-8")
     with pytest.raises(UserError, match="glossary.yml") as caught:

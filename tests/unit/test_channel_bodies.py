@@ -1,4 +1,5 @@
-"""Request bodies the channels refuse or accept (bot/channels/bodies.py), including arbitrary bytes."""
+"""Request bodies the channels refuse or accept (bot/adapters/channels/bodies.py), including arbitrary bytes."""
+
 from __future__ import annotations
 
 import json
@@ -7,12 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.bodies import MAX_MESSAGE_CHARS, BadRequest, rest_body
+from bot.adapters.channels.bodies import MAX_MESSAGE_CHARS, BadRequest, rest_body
 
 JSON = "application/json"
-JSON_VALUES = st.recursive(st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False)
-                           | st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
-                           max_leaves=20)
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner),
+    max_leaves=20,
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -36,11 +39,17 @@ def test_accepted_bodies_are_kept_as_sent(payload):
     assert parsed == payload
 
 
-@pytest.mark.parametrize("body, status", [
-    (b"[]", 400), (b'{"message": "hi"}', 400), (b'{"sender": "a", "message": 1}', 400),
-    (b'{"sender": "a", "message": "\\udc00"}', 400), (b'{"sender": "a", "message": "hi", "metadata": {"x": NaN}}', 400),
-    (json.dumps({"sender": "a", "message": "x" * (MAX_MESSAGE_CHARS + 1)}).encode(), 413),
-])
+@pytest.mark.parametrize(
+    "body, status",
+    [
+        (b"[]", 400),
+        (b'{"message": "hi"}', 400),
+        (b'{"sender": "a", "message": 1}', 400),
+        (b'{"sender": "a", "message": "\\udc00"}', 400),
+        (b'{"sender": "a", "message": "hi", "metadata": {"x": NaN}}', 400),
+        (json.dumps({"sender": "a", "message": "x" * (MAX_MESSAGE_CHARS + 1)}).encode(), 413),
+    ],
+)
 def test_bad_bodies_get_their_status(body, status):
     with pytest.raises(BadRequest) as refused:
         rest_body(JSON, body)

@@ -2,26 +2,42 @@ import json
 
 import pytest
 
-from bot.errors import UserError
-from bot.evaluation import (LabelledMessage, novel_report, product_label, product_report,
-                            read_holdout_messages, read_report, score_labels, scores_from_report,
-                            shortfalls, write_evaluation)
-from bot.understanding import understand
+from bot.core.errors import UserError
+from bot.core.understanding import understand
+from bot.nlu.evaluation import (
+    LabelledMessage,
+    novel_report,
+    product_label,
+    product_report,
+    read_holdout_messages,
+    read_report,
+    score_labels,
+    scores_from_report,
+    shortfalls,
+    write_evaluation,
+)
 
 
 def classify_as(intents: dict[str, str]):
     """What `Classifier.classify` returns when the model predicts `intents[text]` at 0.9."""
-    return lambda text: understand({"text": text, "intent": {"name": intents[text], "confidence": 0.9},
-                                    "entities": []}).as_json()
+    return lambda text: understand(
+        {"text": text, "intent": {"name": intents[text], "confidence": 0.9}, "entities": []}
+    ).as_json()
 
 
 def write_predictions(folder, successes, errors=()):
     folder.mkdir(parents=True, exist_ok=True)
 
     def rows(pairs, right):
-        return [{"text": text, "intent": intent,
-                 "intent_prediction": {"name": intent if right else "greet", "confidence": 0.8}}
-                for text, intent in pairs]
+        return [
+            {
+                "text": text,
+                "intent": intent,
+                "intent_prediction": {"name": intent if right else "greet", "confidence": 0.8},
+            }
+            for text, intent in pairs
+        ]
+
     (folder / "intent_successes.json").write_text(json.dumps(rows(successes, True)))
     if errors:
         (folder / "intent_errors.json").write_text(json.dumps(rows(errors, False)))
@@ -34,8 +50,10 @@ def test_the_product_label_is_the_category_explained_or_else_the_intent():
 
 
 def test_the_notice_parser_corrects_a_generic_intent_in_the_product_figure():
-    messages = [LabelledMessage("Reject reason: END USER NAME MISMATCH", "rejection_name_mismatch"),
-                LabelledMessage("my port was rejected", "port_rejected")]
+    messages = [
+        LabelledMessage("Reject reason: END USER NAME MISMATCH", "rejection_name_mismatch"),
+        LabelledMessage("my port was rejected", "port_rejected"),
+    ]
     model_says = {message.text: "port_rejected" for message in messages}
 
     report = product_report(messages, classify_as(model_says))
@@ -46,8 +64,10 @@ def test_the_notice_parser_corrects_a_generic_intent_in_the_product_figure():
 
 
 def test_a_wrong_category_counts_against_both_intents():
-    messages = [LabelledMessage("they say my pin is wrong", "rejection_pin_invalid"),
-                LabelledMessage("I switched on a setting in the app and now it won't move", "rejection_port_freeze")]
+    messages = [
+        LabelledMessage("they say my pin is wrong", "rejection_pin_invalid"),
+        LabelledMessage("I switched on a setting in the app and now it won't move", "rejection_port_freeze"),
+    ]
     model_says = {message.text: "rejection_pin_invalid" for message in messages}
 
     scores, macro_f1 = scores_from_report(product_report(messages, classify_as(model_says)))
@@ -66,8 +86,10 @@ def test_the_macro_average_is_over_the_expected_intents_only():
 
 def test_holdout_messages_come_from_both_prediction_files(tmp_path):
     write_predictions(tmp_path, successes=[("hi", "greet")], errors=[("thanks", "thank")])
-    assert read_holdout_messages(tmp_path) == [LabelledMessage("hi", "greet", "greet"),
-                                               LabelledMessage("thanks", "thank", "greet")]
+    assert read_holdout_messages(tmp_path) == [
+        LabelledMessage("hi", "greet", "greet"),
+        LabelledMessage("thanks", "thank", "greet"),
+    ]
 
 
 def test_a_holdout_test_run_without_successes_gets_a_clear_error(tmp_path):
@@ -83,27 +105,28 @@ def test_a_missing_report_tells_the_user_to_run_make_eval(tmp_path):
 def test_shortfalls_gate_the_macro_f1_and_each_rejection_category_only():
     report = score_labels(
         ["rejection_pin_invalid"] * 4 + ["greet"] * 4,
-        ["rejection_pin_invalid"] * 3 + ["greet"] + ["greet"] * 3 + ["thank"])
+        ["rejection_pin_invalid"] * 3 + ["greet"] + ["greet"] * 3 + ["thank"],
+    )
     scores, macro_f1 = scores_from_report(report)
     problems = shortfalls(scores, macro_f1)
-    assert problems == [f"macro-F1 {macro_f1:.3f} is below 0.95",
-                        f"rejection_pin_invalid F1 {scores[1].f1:.3f} is below 0.9"]
+    assert problems == [
+        f"macro-F1 {macro_f1:.3f} is below 0.95",
+        f"rejection_pin_invalid F1 {scores[1].f1:.3f} is below 0.9",
+    ]
     assert shortfalls(scores, 0.96) == problems[1:]
 
 
 def test_write_evaluation_reports_all_three_figures_and_gates_the_model_only(tmp_path, capsys):
     notice = "statusReasonCode - 6P ~ port protection enabled"
-    write_predictions(tmp_path / "holdout", successes=[("hello", "greet")],
-                      errors=[(notice, "rejection_port_freeze")])
+    write_predictions(tmp_path / "holdout", successes=[("hello", "greet")], errors=[(notice, "rejection_port_freeze")])
     # The model alone missed the notice; the product reads its code.
     model_only = score_labels(["greet", "rejection_port_freeze"], ["greet", "port_rejected"])
     (tmp_path / "holdout" / "intent_report.json").write_text(json.dumps(model_only))
     (tmp_path / "cross-validation").mkdir()
-    (tmp_path / "cross-validation" / "intent_report.json").write_text(
-        json.dumps(score_labels(["greet"], ["greet"])))
+    (tmp_path / "cross-validation" / "intent_report.json").write_text(json.dumps(score_labels(["greet"], ["greet"])))
 
     training = tmp_path / "nlu.yml"
-    training.write_text('nlu:\n- intent: greet\n  examples: |\n    - Hello\n')
+    training.write_text("nlu:\n- intent: greet\n  examples: |\n    - Hello\n")
     problems = write_evaluation(tmp_path, classify_as({"hello": "greet", notice: "port_rejected"}), training)
 
     assert problems == ["macro-F1 0.500 is below 0.95", "rejection_port_freeze F1 0.000 is below 0.9"]
@@ -119,8 +142,10 @@ def test_write_evaluation_reports_all_three_figures_and_gates_the_model_only(tmp
 
 
 def test_novel_messages_are_those_no_training_example_has_case_and_spacing_aside():
-    messages = [LabelledMessage("Thanks", "thank", "thank"),
-                LabelledMessage("my PIN  was wrong", "rejection_pin_invalid", "rejection_pin_invalid"),
-                LabelledMessage("they say 8C", "rejection_pin_invalid", "rejection_account_number")]
+    messages = [
+        LabelledMessage("Thanks", "thank", "thank"),
+        LabelledMessage("my PIN  was wrong", "rejection_pin_invalid", "rejection_pin_invalid"),
+        LabelledMessage("they say 8C", "rejection_pin_invalid", "rejection_account_number"),
+    ]
     report, count = novel_report(messages, ["thanks", "My pin was wrong"])
     assert count == 1 and report["rejection_pin_invalid"]["recall"] == 0.0

@@ -1,4 +1,5 @@
-"""The sparse feature joiner (bot/feature_joiner.py) gives the classifiers Rasa's own joined matrix."""
+"""The sparse feature joiner (bot/nlu/feature_joiner.py) gives the classifiers Rasa's own joined matrix."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -7,7 +8,7 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.feature_joiner import join_columns, join_sparse_features
+from bot.nlu.feature_joiner import join_columns, join_sparse_features
 
 
 def message_from_three_featurizers() -> Message:

@@ -2,11 +2,11 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from bot import fixes
-from bot.catalog import CATEGORY_IDS, load_catalog
-from bot.orders.models import OrderStatus, PortOrder
-from bot.secrets import SecretBox, generate_key, is_ciphertext
-from bot.validators import ValidationError
+from bot.core import fixes
+from bot.core.catalog import CATEGORY_IDS, load_catalog
+from bot.core.orders.records import OrderStatus, PortOrder
+from bot.core.secrets import SecretBox, generate_key, is_ciphertext
+from bot.core.validators import ValidationError
 
 CATALOG = load_catalog()
 BOX = SecretBox(generate_key())
@@ -14,12 +14,28 @@ NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 
 
 def order(**fields) -> PortOrder:
-    values = dict(order_id="PO-10001", status=OrderStatus.REJECTED, numbers=("+13055550116", "+13055550118"),
-                  losing_carrier="CenturyLink", account_name="Lopez Insurance Agency", service_zip="33131",
-                  contact_email="lopez@example.com", customer_id=None, account_number=None, btn=None,
-                  has_pin=False, service_address=None, authorized_name=None, authorized_title=None,
-                  authorized_email=None, requested_foc_date=None, remaining_disposition=None,
-                  pilot_number=None, created_at=NOW, updated_at=NOW)
+    values = dict(
+        order_id="PO-10001",
+        status=OrderStatus.REJECTED,
+        numbers=("+13055550116", "+13055550118"),
+        losing_carrier="CenturyLink",
+        account_name="Lopez Insurance Agency",
+        service_zip="33131",
+        contact_email="lopez@example.com",
+        customer_id=None,
+        account_number=None,
+        btn=None,
+        has_pin=False,
+        service_address=None,
+        authorized_name=None,
+        authorized_title=None,
+        authorized_email=None,
+        requested_foc_date=None,
+        remaining_disposition=None,
+        pilot_number=None,
+        created_at=NOW,
+        updated_at=NOW,
+    )
     return PortOrder(**{**values, **fields})
 
 
@@ -44,33 +60,39 @@ def test_the_btn_is_asked_for_remaining_services_only_when_it_leaves_with_the_po
     assert "btn" in fixes.fields_to_ask(category, order(btn="+13055550116"))
 
 
-@pytest.mark.parametrize("field, answer, expected", [
-    ("service_address", " 1840  W Belmont Ave ", "1840 W Belmont Ave"),
-    ("service_zip", "60657", "60657"),
-    ("btn", "(305) 555-0116", "+13055550116"),
-    ("numbers", "305-555-0116", ["+13055550116"]),
-    ("remaining_disposition", "keep the DSL and the other line", "keep remaining services active"),
-    ("remaining_disposition", "disconnect 305-555-0118", "disconnect: +13055550118"),
-    ("remaining_disposition", "please disconnect everything else", "disconnect all remaining services"),
-    ("pilot_number", "305.555.0118", "+13055550118"),
-    ("requested_foc_date", "2026-12-01", "2026-12-01"),
-    ("authorized_title", "Office  Manager", "Office Manager"),
-])
+@pytest.mark.parametrize(
+    "field, answer, expected",
+    [
+        ("service_address", " 1840  W Belmont Ave ", "1840 W Belmont Ave"),
+        ("service_zip", "60657", "60657"),
+        ("btn", "(305) 555-0116", "+13055550116"),
+        ("numbers", "305-555-0116", ["+13055550116"]),
+        ("remaining_disposition", "keep the DSL and the other line", "keep remaining services active"),
+        ("remaining_disposition", "disconnect 305-555-0118", "disconnect: +13055550118"),
+        ("remaining_disposition", "please disconnect everything else", "disconnect all remaining services"),
+        ("pilot_number", "305.555.0118", "+13055550118"),
+        ("requested_foc_date", "2026-12-01", "2026-12-01"),
+        ("authorized_title", "Office  Manager", "Office Manager"),
+    ],
+)
 def test_good_answers_are_normalised(field, answer, expected):
     assert fixes.check_answer(field, answer, CONTEXT, BOX) == expected
 
 
-@pytest.mark.parametrize("field, answer, reason", [
-    ("service_address", "PO Box 4471", "PO box"),
-    ("service_address", "somewhere downtown", "street address"),
-    ("numbers", "305-555-0199", "not on this order"),
-    ("numbers", "305-555-0116 and 305-555-0118", "every number"),
-    ("remaining_disposition", "maybe", "keep them"),
-    ("pilot_number", "212-555-0100", "one of the numbers"),
-    ("requested_foc_date", "2026-11-28", "weekend"),
-    ("pin", "12", "4 to 10"),
-    (fixes.CHECKLIST_FIELD, "x" * 600, "at most 500"),
-])
+@pytest.mark.parametrize(
+    "field, answer, reason",
+    [
+        ("service_address", "PO Box 4471", "PO box"),
+        ("service_address", "somewhere downtown", "street address"),
+        ("numbers", "305-555-0199", "not on this order"),
+        ("numbers", "305-555-0116 and 305-555-0118", "every number"),
+        ("remaining_disposition", "maybe", "keep them"),
+        ("pilot_number", "212-555-0100", "one of the numbers"),
+        ("requested_foc_date", "2026-11-28", "weekend"),
+        ("pin", "12", "4 to 10"),
+        (fixes.CHECKLIST_FIELD, "x" * 600, "at most 500"),
+    ],
+)
 def test_bad_answers_say_what_is_wrong(field, answer, reason):
     with pytest.raises(ValidationError, match=reason):
         fixes.check_answer(field, answer, CONTEXT, BOX)

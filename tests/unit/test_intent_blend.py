@@ -1,4 +1,5 @@
-"""The intent blend (bot/intent_blend.py): Rasa's own featurizer and storage, a tiny data set."""
+"""The intent blend (bot/nlu/intent_blend.py): Rasa's own featurizer and storage, a tiny data set."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,7 +12,7 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intent_blend import IntentBlend
+from bot.nlu.intent_blend import IntentBlend
 
 EXAMPLES = {
     "rejection_pin_invalid": ["the pin is wrong", "invalid transfer pin", "pin mismatch again"],
@@ -26,16 +27,17 @@ def components(tmp_path):
     context = ExecutionContext(GraphSchema({}), "test")
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
     featurizer = CountVectorsFeaturizer.create(
-        CountVectorsFeaturizer.get_default_config(), storage, Resource("cvf"), context)
-    data = TrainingData([Message.build(text, intent) for intent, texts in EXAMPLES.items()
-                         for text in texts])
+        CountVectorsFeaturizer.get_default_config(), storage, Resource("cvf"), context
+    )
+    data = TrainingData([Message.build(text, intent) for intent, texts in EXAMPLES.items() for text in texts])
     tokenizer.process_training_data(data)
     featurizer.train(data)
     featurizer.process_training_data(data)
 
     def blend(**config) -> IntentBlend:
-        component = IntentBlend.create({**IntentBlend.get_default_config(), **config}, storage,
-                                       Resource("blend"), context)
+        component = IntentBlend.create(
+            {**IntentBlend.get_default_config(), **config}, storage, Resource("blend"), context
+        )
         component.train(data)
         assert component.process_training_data(data) is data
         return component
@@ -45,8 +47,9 @@ def components(tmp_path):
         tokenizer.process([message])
         featurizer.process([message])
         if earlier is not None:
-            message.set("intent_ranking", [{"name": name, "confidence": confidence}
-                                           for name, confidence in earlier.items()])
+            message.set(
+                "intent_ranking", [{"name": name, "confidence": confidence} for name, confidence in earlier.items()]
+            )
         return message
 
     return blend, message, data
@@ -111,8 +114,9 @@ def test_the_ranking_is_cut_to_its_length(components):
 def test_it_survives_saving_and_loading(components, tmp_path):
     blend, message, _ = components
     trained = blend()
-    loaded = IntentBlend.load(trained.config, trained._model_storage, trained._resource,
-                              ExecutionContext(GraphSchema({}), "test"))
+    loaded = IntentBlend.load(
+        trained.config, trained._model_storage, trained._resource, ExecutionContext(GraphSchema({}), "test")
+    )
     first, second = message("invalid pin"), message("invalid pin")
     trained.process([first])
     loaded.process([second])

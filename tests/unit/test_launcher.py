@@ -2,8 +2,10 @@ import socket
 
 import pytest
 
-from bot.errors import UserError
-from bot.launcher import Settings, Stack, ensure_env_file, port_in_use, read_env_file
+from bot.core.errors import UserError
+from bot.ops.env_file import ensure_env_file, read_env_file
+from bot.ops.processes import port_in_use
+from bot.ops.stack import ServerSettings, Stack
 
 
 def test_first_run_writes_random_secrets_and_keeps_them(tmp_path):
@@ -40,14 +42,17 @@ def test_a_port_in_use_gets_a_clear_message(tmp_path):
         assert port_in_use(port)
         model = tmp_path / "model.tar.gz"
         model.write_bytes(b"")
-        stack = Stack(Settings(rasa_port=port, action_port=port + 1, var_dir=tmp_path,
-                               model=model, env_file=tmp_path / ".env"))
+        stack = Stack(
+            ServerSettings(
+                rasa_port=port, action_port=port + 1, var_dir=tmp_path, model=model, env_file=tmp_path / ".env"
+            )
+        )
         with pytest.raises(UserError, match=f"port {port} for the Rasa server is already in use"):
             stack.start()
     assert stack.processes == {}
 
 
 def test_a_missing_model_says_to_train(tmp_path):
-    stack = Stack(Settings(var_dir=tmp_path, model=tmp_path / "none.tar.gz", env_file=tmp_path / ".env"))
+    stack = Stack(ServerSettings(var_dir=tmp_path, model=tmp_path / "none.tar.gz", env_file=tmp_path / ".env"))
     with pytest.raises(UserError, match="run `make train`"):
         stack.start()

@@ -1,15 +1,20 @@
-from bot.nlu_data import Example, read_examples, same_text_key
+from bot.nlu.examples import Example, read_examples, same_text_key
 
 
 def test_a_folder_is_read_file_by_file_with_annotations_removed_and_other_blocks_skipped(tmp_path):
-    (tmp_path / "a.yml").write_text('nlu:\n- intent: rejection_pin_invalid\n  examples: |\n'
-                                    '    - [T-Mobile](carrier) says my PIN is wrong\n'
-                                    '    - call [555-0101]{"entity": "phone_number"} now\n')
-    (tmp_path / "b.yml").write_text('nlu:\n- regex: order_id\n  examples: |\n    - PO-\\d{5}\n'
-                                    '- intent: greet\n  examples: |\n    - hi\n')
-    assert read_examples(tmp_path) == [Example("rejection_pin_invalid", "T-Mobile says my PIN is wrong"),
-                                       Example("rejection_pin_invalid", "call 555-0101 now"),
-                                       Example("greet", "hi")]
+    (tmp_path / "a.yml").write_text(
+        "nlu:\n- intent: rejection_pin_invalid\n  examples: |\n"
+        "    - [T-Mobile](carrier) says my PIN is wrong\n"
+        '    - call [555-0101]{"entity": "phone_number"} now\n'
+    )
+    (tmp_path / "b.yml").write_text(
+        "nlu:\n- regex: order_id\n  examples: |\n    - PO-\\d{5}\n- intent: greet\n  examples: |\n    - hi\n"
+    )
+    assert read_examples(tmp_path) == [
+        Example("rejection_pin_invalid", "T-Mobile says my PIN is wrong"),
+        Example("rejection_pin_invalid", "call 555-0101 now"),
+        Example("greet", "hi"),
+    ]
     assert read_examples(tmp_path)[0].is_rejection and not read_examples(tmp_path)[2].is_rejection
 
 

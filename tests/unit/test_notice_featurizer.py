@@ -1,4 +1,5 @@
-"""The notice features (bot/notice_featurizer.py): the notice parser's findings, per token and sentence."""
+"""The notice features (bot/nlu/notice_featurizer.py): the notice parser's findings, per token and sentence."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,16 +10,17 @@ from rasa.nlu.tokenizers.whitespace_tokenizer import WhitespaceTokenizer
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.catalog import DEFAULT_DIRECTORY, REJECTIONS_FILE, load_catalog
-from bot.notice_featurizer import NoticeFeaturizer
+from bot.core.catalog import DEFAULT_DIRECTORY, REJECTIONS_FILE, load_catalog
+from bot.nlu.notice_featurizer import NoticeFeaturizer
 
 COLUMNS = [category.id for category in load_catalog().categories]
 
 
 @pytest.fixture
 def featurize(tmp_path):
-    featurizer = NoticeFeaturizer.create({}, LocalModelStorage.create(tmp_path), Resource("notices"),
-                                         ExecutionContext(GraphSchema({}), "test"))
+    featurizer = NoticeFeaturizer.create(
+        {}, LocalModelStorage.create(tmp_path), Resource("notices"), ExecutionContext(GraphSchema({}), "test")
+    )
     tokenizer = WhitespaceTokenizer(WhitespaceTokenizer.get_default_config())
 
     def featurize(text: str) -> tuple[list[list[str]], list[str]]:
@@ -28,8 +30,7 @@ def featurize(tmp_path):
         featurizer.process([message])
         sequence, sentence = message.get_sparse_features("text")
         named = lambda row: [COLUMNS[column] for column in row.nonzero()[1]]  # noqa: E731
-        return [named(sequence.features.getrow(i)) for i in range(sequence.features.shape[0])], \
-            named(sentence.features)
+        return [named(sequence.features.getrow(i)) for i in range(sequence.features.shape[0])], named(sentence.features)
 
     return featurize
 
@@ -51,8 +52,9 @@ def test_the_width_is_one_column_per_catalog_category(featurize, tmp_path):
     message = Message.build("ALL DATA MISMATCH")
     WhitespaceTokenizer(WhitespaceTokenizer.get_default_config()).process([message])
     data = TrainingData([message])
-    featurizer = NoticeFeaturizer.create({}, LocalModelStorage.create(tmp_path / "s"), Resource("n"),
-                                         ExecutionContext(GraphSchema({}), "test"))
+    featurizer = NoticeFeaturizer.create(
+        {}, LocalModelStorage.create(tmp_path / "s"), Resource("n"), ExecutionContext(GraphSchema({}), "test")
+    )
     assert featurizer.process_training_data(data) is data
     sequence, sentence = message.get_sparse_features("text")
     assert sentence.features.shape == (1, len(COLUMNS)) and sequence.features.shape == (3, len(COLUMNS))
@@ -62,7 +64,7 @@ def test_the_width_is_one_column_per_catalog_category(featurize, tmp_path):
 def test_a_change_of_wordings_changes_the_fingerprint(tmp_path, monkeypatch):
     """Else Rasa would train on features cached from the old wordings."""
     original = (DEFAULT_DIRECTORY / REJECTIONS_FILE).read_text()
-    monkeypatch.setattr("bot.notice_featurizer.DEFAULT_DIRECTORY", tmp_path)
+    monkeypatch.setattr("bot.nlu.notice_featurizer.DEFAULT_DIRECTORY", tmp_path)
     (tmp_path / REJECTIONS_FILE).write_text(original)
     before = NoticeFeaturizer.fingerprint_addon({})
     (tmp_path / REJECTIONS_FILE).write_text(original.replace("- all data mismatch", "- all data mismatched"))

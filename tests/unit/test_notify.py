@@ -1,11 +1,12 @@
 """Ticket e-mail through a real SMTP conversation with a local server (Python's smtpd)."""
+
 import asyncore
 import smtpd
 import threading
 import warnings
 
-from bot import notify
-from bot.launcher import free_port
+from bot.core import notify
+from bot.ops.processes import free_port
 
 
 class Inbox(smtpd.SMTPServer):
@@ -23,8 +24,9 @@ def test_a_ticket_is_e_mailed_to_support():
     inbox = Inbox(port)
     loop = threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.1, "count": 100}, daemon=True)
     loop.start()
-    assert notify.send_ticket(f"smtp://127.0.0.1:{port}", "support@example.com", "T-100007",
-                              "Order: PO-10007\n- pin: ••••")
+    assert notify.send_ticket(
+        f"smtp://127.0.0.1:{port}", "support@example.com", "T-100007", "Order: PO-10007\n- pin: ••••"
+    )
     loop.join(timeout=15)
     inbox.close()
     [(recipients, body)] = inbox.received

@@ -3,7 +3,7 @@ import json
 import pytest
 
 import bot.__main__ as entry
-from bot.secrets import KEY_ENV, generate_key
+from bot.core.secrets import KEY_ENV, generate_key
 
 
 @pytest.fixture(autouse=True)
@@ -11,7 +11,7 @@ def env(tmp_path, monkeypatch):
     monkeypatch.setenv(KEY_ENV, generate_key())
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'orders.db'}")
     # the real entry point, with only the command under test (the others need built models)
-    monkeypatch.setattr(entry, "COMMAND_MODULES", ("bot.orders.cli",))
+    monkeypatch.setattr(entry, "COMMAND_MODULES", ("bot.ops.orders_cli",))
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -20,9 +20,26 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-ADD = ("orders", "add", "--number", "(415) 555-0186", "--number", "415.555.0187", "--carrier", "AT&T",
-       "--account-name", "Bayview Dental Group LLC", "--zip", "94110", "--email", "Office@Example.com",
-       "--pin", "7382-61", "--account-number", "9876543210")
+ADD = (
+    "orders",
+    "add",
+    "--number",
+    "(415) 555-0186",
+    "--number",
+    "415.555.0187",
+    "--carrier",
+    "AT&T",
+    "--account-name",
+    "Bayview Dental Group LLC",
+    "--zip",
+    "94110",
+    "--email",
+    "Office@Example.com",
+    "--pin",
+    "7382-61",
+    "--account-number",
+    "9876543210",
+)
 
 
 def test_add_prints_the_new_id_and_show_masks_secrets(capsys):

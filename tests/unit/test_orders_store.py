@@ -3,20 +3,35 @@ from datetime import date, datetime, timedelta, timezone
 import jwt
 import pytest
 
-from bot.errors import UserError
-from bot.orders.demo import seed_demo
-from bot.orders.identity import LockoutPolicy, customer_from_token, verify
-from bot.orders.models import NewOrder, OrderStatus
-from bot.orders.store import InvalidChange, OrderStore, UnknownOrder
-from bot.secrets import KEY_ENV, SecretBox, generate_key
-from bot.validators import ValidationError
+from bot.core.errors import UserError
+from bot.core.orders.demo import seed_demo
+from bot.core.orders.identity import LockoutPolicy, customer_from_token, verify
+from bot import settings
+from bot.core.orders.records import NewOrder, OrderStatus
+from bot.core.orders.store import InvalidChange, OrderStore, UnknownOrder
+from bot.core.secrets import KEY_ENV, SecretBox, generate_key
+from bot.core.validators import ValidationError
 
 PIN = "738261"
 ACCOUNT = "9876543210"
 SEED_CATEGORIES = {
-    "unpaid_balance", "name_mismatch", "address_mismatch", "all_info_mismatch", "inactive_number",
-    "authorized_signer", "pin_invalid", "account_number", "btn_invalid", "not_portable", "resold_account",
-    "multiple_accounts", "remaining_services", "port_freeze", "hunt_group", "pending_order", "under_contract",
+    "unpaid_balance",
+    "name_mismatch",
+    "address_mismatch",
+    "all_info_mismatch",
+    "inactive_number",
+    "authorized_signer",
+    "pin_invalid",
+    "account_number",
+    "btn_invalid",
+    "not_portable",
+    "resold_account",
+    "multiple_accounts",
+    "remaining_services",
+    "port_freeze",
+    "hunt_group",
+    "pending_order",
+    "under_contract",
     "google_voice_unlock",
 }
 
@@ -33,14 +48,20 @@ def store(db_path):
 
 def new_order(**changes) -> NewOrder:
     values = dict(
-        numbers=("(415) 555-0186", "415.555.0187"), losing_carrier="T-Mobile", account_name="Maria  Lopez",
-        service_zip="94110", contact_email="Maria@Example.com", customer_id="C-1", pin="7382-61",
+        numbers=("(415) 555-0186", "415.555.0187"),
+        losing_carrier="T-Mobile",
+        account_name="Maria  Lopez",
+        service_zip="94110",
+        contact_email="Maria@Example.com",
+        customer_id="C-1",
+        pin="7382-61",
         account_number=ACCOUNT,
     )
     return NewOrder(**{**values, **changes})
 
 
 # ----------------------------------------------------------------------------- store
+
 
 def test_add_normalises_and_get_returns_the_order(store):
     order = store.add(new_order())
@@ -129,7 +150,12 @@ def test_update_fields_audits_with_masked_secrets(store):
     order = store.add(new_order())
     updated = store.update_fields(
         order.order_id,
-        {"pin": "551199", "account_number": "1111-2222-3333", "service_zip": "94110-1234", "losing_carrier": "T-Mobile"},
+        {
+            "pin": "551199",
+            "account_number": "1111-2222-3333",
+            "service_zip": "94110-1234",
+            "losing_carrier": "T-Mobile",
+        },
         actor="customer:C-1",
     )
     assert updated.service_zip == "94110-1234" and updated.account_number == "111122223333"
@@ -195,8 +221,13 @@ def test_masked_view_hides_secrets(store):
 
 def test_tickets_mask_the_orders_secrets(store):
     order = store.add(new_order())
-    first = store.open_ticket("pin_invalid", f"PIN {PIN}, account {ACCOUNT}, ssn 4321", order_id=order.order_id,
-                              conversation_id="conv-1", secrets=["4321"])
+    first = store.open_ticket(
+        "pin_invalid",
+        f"PIN {PIN}, account {ACCOUNT}, ssn 4321",
+        order_id=order.order_id,
+        conversation_id="conv-1",
+        secrets=["4321"],
+    )
     second = store.open_ticket("out_of_scope", "general question")
     assert (first, second) == ("T-100001", "T-100002")
     ticket = store.tickets(order.order_id)[0]
@@ -206,17 +237,16 @@ def test_tickets_mask_the_orders_secrets(store):
         store.open_ticket("pin_invalid", "x", order_id="PO-99999")
 
 
-def test_default_database_comes_from_env_or_var_folder(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def test_default_database_comes_from_env_or_the_projects_var_folder(tmp_path, monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    OrderStore().add(new_order())
-    assert (tmp_path / "var" / "orders.db").is_file()
+    assert settings.database_url() == f"sqlite:///{settings.PROJECT_ROOT / 'var' / 'orders.db'}"
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'other' / 'x.db'}")
     assert OrderStore().list() == []
     assert (tmp_path / "other" / "x.db").is_file()
 
 
 # ----------------------------------------------------------------------------- identity
+
 
 @pytest.mark.parametrize("verifier", ["94110", " 94110-1234 ", "MARIA@example.com", "maria@example.com "])
 def test_verify_accepts_zip_or_email(store, verifier):
@@ -229,8 +259,10 @@ def test_verify_canadian_postal_code(store):
     assert verify(store, order.order_id, "k1a0b1") == order
 
 
-@pytest.mark.parametrize(("order_id", "verifier"), [("PO-20001", "94111"), ("PO-20001", "other@example.com"),
-                                                    ("PO-20001", ""), ("PO-99999", "94110")])
+@pytest.mark.parametrize(
+    ("order_id", "verifier"),
+    [("PO-20001", "94111"), ("PO-20001", "other@example.com"), ("PO-20001", ""), ("PO-99999", "94110")],
+)
 def test_verify_gives_the_same_none_for_wrong_verifier_and_unknown_order(store, order_id, verifier):
     store.add(new_order())
     assert verify(store, order_id, verifier) is None
@@ -296,6 +328,7 @@ def test_bad_or_expired_tokens_give_none(bad):
 
 # ----------------------------------------------------------------------------- demo
 
+
 def test_seed_demo_creates_one_rejected_order_per_seed_reason(store):
     created = seed_demo(store)
     assert [o.order_id for o in created] == [f"PO-{10001 + i}" for i in range(18)]
@@ -328,9 +361,16 @@ def test_seed_demo_without_the_pin_key_creates_nothing(store, monkeypatch):
 
 def test_a_chat_fix_is_corrected_resubmitted_and_split_in_one_transaction(tmp_path):
     store = OrderStore(f"sqlite:///{tmp_path / 'orders.db'}", SecretBox(generate_key()))
-    order = store.add(NewOrder(numbers=("+14155550186", "+14155550187"), losing_carrier="AT&T",
-                               account_name="Mara Quinn", service_zip="94110", contact_email="m@example.com",
-                               status=OrderStatus.REJECTED))
+    order = store.add(
+        NewOrder(
+            numbers=("+14155550186", "+14155550187"),
+            losing_carrier="AT&T",
+            account_name="Mara Quinn",
+            service_zip="94110",
+            contact_email="m@example.com",
+            status=OrderStatus.REJECTED,
+        )
+    )
     resubmitted, split = store.resubmit_corrected(order.order_id, {"numbers": ["+14155550186"]}, "chat:x")
     assert resubmitted.status is OrderStatus.RESUBMITTED and resubmitted.numbers == ("+14155550186",)
     assert split.status is OrderStatus.DRAFT and split.numbers == ("+14155550187",)
@@ -339,9 +379,16 @@ def test_a_chat_fix_is_corrected_resubmitted_and_split_in_one_transaction(tmp_pa
 
 def test_a_fix_that_cannot_be_resubmitted_changes_nothing(tmp_path):
     store = OrderStore(f"sqlite:///{tmp_path / 'orders.db'}", SecretBox(generate_key()))
-    order = store.add(NewOrder(numbers=("+14155550186", "+14155550187"), losing_carrier="AT&T",
-                               account_name="Mara Quinn", service_zip="94110", contact_email="m@example.com",
-                               status=OrderStatus.SUBMITTED))
+    order = store.add(
+        NewOrder(
+            numbers=("+14155550186", "+14155550187"),
+            losing_carrier="AT&T",
+            account_name="Mara Quinn",
+            service_zip="94110",
+            contact_email="m@example.com",
+            status=OrderStatus.SUBMITTED,
+        )
+    )
     with pytest.raises(InvalidChange):
         store.resubmit_corrected(order.order_id, {"numbers": ["+14155550186"], "account_name": "M Quinn"}, "chat:x")
     assert store.get(order.order_id) == order

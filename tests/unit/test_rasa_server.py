@@ -1,8 +1,9 @@
-"""The Rasa adjustments of `bot.rasa_server` for an unreachable action server, each path Rasa takes
+"""The Rasa adjustments of `bot.adapters.server` for an unreachable action server, each path Rasa takes
 to the action server run for real: a custom action, a form's validation, a form's `action_ask_*`.
 
 Real sockets stand in for the action server: a closed port, one that never answers, and a small
 HTTP server answering with a chosen status."""
+
 from __future__ import annotations
 
 import asyncio
@@ -21,16 +22,24 @@ from rasa.core.channels.channel import CollectingOutputChannel
 from rasa.core.nlg import TemplatedNaturalLanguageGenerator
 from rasa.core.processor import MessageProcessor
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, ActionExecutionRejected, ActiveLoop, BotUttered, \
-    FollowupAction, SlotSet, UserUttered, UserUtteranceReverted
+from rasa.shared.core.events import (
+    ActionExecuted,
+    ActionExecutionRejected,
+    ActiveLoop,
+    BotUttered,
+    FollowupAction,
+    SlotSet,
+    UserUtteranceReverted,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.endpoints import ClientResponseError, EndpointConfig
 
-from bot import rasa_server
-from bot.launcher import free_port
-from bot.rasa_server import ActionCrashed, ActionServerUnavailable, unreachable
-from bot.replies import ACTION_FAILED, ACTION_SERVER_TROUBLE
+from bot.adapters import server as rasa_server
+from bot.adapters.server import ActionCrashed, ActionServerUnavailable, unreachable
+from bot.core.replies import ACTION_FAILED, ACTION_SERVER_TROUBLE
+from bot.ops.processes import free_port
 
 FORM_DOMAIN = """
 version: "3.1"
@@ -51,15 +60,21 @@ forms:
     required_slots: [account_name, pin]
 """
 # validated by the action server, and asked by it
-VALIDATED = Domain.from_yaml(FORM_DOMAIN + "actions: [validate_pin_form]\nresponses:\n  utter_ask_account_name:\n"
-                             "  - text: Name?\n  utter_ask_pin:\n  - text: PIN?\n")
+VALIDATED = Domain.from_yaml(
+    FORM_DOMAIN + "actions: [validate_pin_form]\nresponses:\n  utter_ask_account_name:\n"
+    "  - text: Name?\n  utter_ask_pin:\n  - text: PIN?\n"
+)
 ASKED = Domain.from_yaml(FORM_DOMAIN + "actions: [action_ask_account_name]\n")
 
 
 @pytest.fixture(autouse=True)
 def installed(monkeypatch):
-    for owner, name in ((RemoteAction, "run"), (RemoteAction, "_validate_action_result"),
-                        (MessageProcessor, "_run_action"), (rasa_action, "DEFAULT_REQUEST_TIMEOUT")):
+    for owner, name in (
+        (RemoteAction, "run"),
+        (RemoteAction, "_validate_action_result"),
+        (MessageProcessor, "_run_action"),
+        (rasa_action, "DEFAULT_REQUEST_TIMEOUT"),
+    ):
         monkeypatch.setattr(owner, name, getattr(owner, name))  # Rasa's own again after the test
     rasa_server.install()
 
@@ -71,6 +86,7 @@ def closed_port_url() -> str:
 
 class StatusServer(ThreadingHTTPServer):
     """Answers every POST with `status` (and, like rasa_sdk, a JSON body naming the action)."""
+
     status = 200
 
     def __init__(self):
@@ -114,11 +130,21 @@ def tracker_mid_form(answer: str | None = "7391") -> DialogueStateTracker:
 
     The form ran twice, so Rasa folded its turns (the second message is hidden from the applied
     events): the case where forgetting a message the wrong way reaches back to the first one."""
-    events = [ActionExecuted("action_listen"), UserUttered("fix it", {"name": "inform"}),
-              ActionExecuted("pin_form"), ActiveLoop("pin_form"), SlotSet("requested_slot", "account_name"),
-              BotUttered("Name?"), ActionExecuted("action_listen"), UserUttered("Mara Quinn", {"name": "inform"}),
-              SlotSet("account_name", "Mara Quinn"), ActionExecuted("pin_form"), SlotSet("requested_slot", "pin"),
-              BotUttered("PIN?"), ActionExecuted("action_listen")]
+    events = [
+        ActionExecuted("action_listen"),
+        UserUttered("fix it", {"name": "inform"}),
+        ActionExecuted("pin_form"),
+        ActiveLoop("pin_form"),
+        SlotSet("requested_slot", "account_name"),
+        BotUttered("Name?"),
+        ActionExecuted("action_listen"),
+        UserUttered("Mara Quinn", {"name": "inform"}),
+        SlotSet("account_name", "Mara Quinn"),
+        ActionExecuted("pin_form"),
+        SlotSet("requested_slot", "pin"),
+        BotUttered("PIN?"),
+        ActionExecuted("action_listen"),
+    ]
     if answer is not None:
         events += [UserUttered(answer, {"name": "inform"}), SlotSet("pin", answer)]
     return DialogueStateTracker.from_events("customer", events, slots=VALIDATED.slots)
@@ -126,8 +152,9 @@ def tracker_mid_form(answer: str | None = "7391") -> DialogueStateTracker:
 
 def run(action, tracker: DialogueStateTracker | None = None, domain: Domain = VALIDATED):
     tracker = tracker or tracker_mid_form()
-    return asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
-                                  tracker, domain))
+    return asyncio.run(
+        action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses), tracker, domain)
+    )
 
 
 def test_a_custom_action_may_take_half_a_minute_not_five():
@@ -136,27 +163,45 @@ def test_a_custom_action_may_take_half_a_minute_not_five():
 
 def test_the_replaced_methods_keep_rasas_parameter_names():
     # Rasa calls them with keyword arguments too (the session start does)
-    for replaced, original in ((RemoteAction.run, rasa_server._rasa_remote_run),
-                               (MessageProcessor._run_action, rasa_server._rasa_run_action)):
+    for replaced, original in (
+        (RemoteAction.run, rasa_server._rasa_remote_run),
+        (MessageProcessor._run_action, rasa_server._rasa_run_action),
+    ):
         assert list(inspect.signature(replaced).parameters) == list(inspect.signature(original).parameters)
 
 
 # ----------------------------------------------------------------------------- what counts as unreachable
 
-@pytest.mark.parametrize("error", [aiohttp.ClientConnectionError(), aiohttp.ServerDisconnectedError(),
-                                   asyncio.TimeoutError(), ClientResponseError(502, "Bad Gateway", ""),
-                                   ClientResponseError(503, "Service Unavailable", "")])
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        aiohttp.ClientConnectionError(),
+        aiohttp.ServerDisconnectedError(),
+        asyncio.TimeoutError(),
+        ClientResponseError(502, "Bad Gateway", ""),
+        ClientResponseError(503, "Service Unavailable", ""),
+    ],
+)
 def test_refused_reset_timed_out_or_no_backend_is_unreachable(error):
     assert unreachable(error)
 
 
-@pytest.mark.parametrize("error", [ClientResponseError(500, "Internal Server Error", ""),
-                                   ClientResponseError(400, "Bad Request", "{}"), ValueError("bad"), None])
+@pytest.mark.parametrize(
+    "error",
+    [
+        ClientResponseError(500, "Internal Server Error", ""),
+        ClientResponseError(400, "Bad Request", "{}"),
+        ValueError("bad"),
+        None,
+    ],
+)
 def test_an_answer_from_the_action_server_is_not_unreachable(error):
     assert not unreachable(error)
 
 
 # ----------------------------------------------------------------------------- RemoteAction.run
+
 
 def test_a_refused_connection_names_the_action(closed_port_url):
     with pytest.raises(ActionServerUnavailable) as raised:
@@ -200,6 +245,7 @@ def test_a_rejecting_action_keeps_rasas_own_error(status_server):
 
 # ----------------------------------------------------------------------------- forms
 
+
 def test_a_forms_validation_surfaces_as_unreachable(closed_port_url):
     with pytest.raises(ActionServerUnavailable) as raised:
         run(FormAction("pin_form", EndpointConfig(closed_port_url)))
@@ -208,13 +254,15 @@ def test_a_forms_validation_surfaces_as_unreachable(closed_port_url):
 
 def test_a_forms_action_ask_surfaces_as_unreachable(closed_port_url):
     tracker = DialogueStateTracker.from_events(
-        "customer", [ActionExecuted("action_listen"), UserUttered("fix it", {"name": "inform"})], slots=ASKED.slots)
+        "customer", [ActionExecuted("action_listen"), UserUttered("fix it", {"name": "inform"})], slots=ASKED.slots
+    )
     with pytest.raises(ActionServerUnavailable) as raised:
         run(FormAction("pin_form", EndpointConfig(closed_port_url)), tracker, ASKED)
     assert raised.value.action_name == "action_ask_account_name"
 
 
 # ----------------------------------------------------------------------------- the reply and the state kept
+
 
 def apply_as_the_processor_does(tracker: DialogueStateTracker, action_name: str, events: list) -> None:
     """What MessageProcessor._log_action_on_tracker does with an action's events, then the
@@ -230,8 +278,12 @@ def test_mid_form_the_customer_gets_one_reply_and_the_form_is_back_where_it_was(
     tracker = tracker_mid_form("7391")
     action = rasa_server._ReplyWhenUnreachable(FormAction("pin_form", EndpointConfig(closed_port_url)))
     events = run(action, tracker)
-    assert events == [ActionExecutionRejected("pin_form"), BotUttered(ACTION_SERVER_TROUBLE.text),
-                      UserUtteranceReverted(), FollowupAction("action_listen")]
+    assert events == [
+        ActionExecutionRejected("pin_form"),
+        BotUttered(ACTION_SERVER_TROUBLE.text),
+        UserUtteranceReverted(),
+        FollowupAction("action_listen"),
+    ]
     apply_as_the_processor_does(tracker, "pin_form", events)
     assert tracker.get_slot("pin") is None and tracker.get_slot("account_name") == "Mara Quinn"
     assert tracker.get_slot("requested_slot") == "pin" and tracker.active_loop_name == "pin_form"
@@ -241,8 +293,7 @@ def test_mid_form_the_customer_gets_one_reply_and_the_form_is_back_where_it_was(
 def test_after_another_action_of_the_same_turn_what_it_did_stands(closed_port_url):
     tracker = tracker_mid_form("7391")
     tracker.update(ActionExecuted("action_explain_why"))
-    events = run(rasa_server._ReplyWhenUnreachable(RemoteAction("action_x", EndpointConfig(closed_port_url))),
-                 tracker)
+    events = run(rasa_server._ReplyWhenUnreachable(RemoteAction("action_x", EndpointConfig(closed_port_url))), tracker)
     assert events == [BotUttered(ACTION_SERVER_TROUBLE.text), FollowupAction("action_listen")]
     apply_as_the_processor_does(tracker, "action_x", events)
     assert tracker.get_slot("account_name") == "Mara Quinn" and tracker.active_loop_name == "pin_form"
@@ -250,14 +301,14 @@ def test_after_another_action_of_the_same_turn_what_it_did_stands(closed_port_ur
 
 def test_an_action_run_between_messages_forgets_no_message(closed_port_url):
     tracker = tracker_mid_form(answer=None)  # e.g. run through the HTTP API while the bot listens
-    events = run(rasa_server._ReplyWhenUnreachable(RemoteAction("action_x", EndpointConfig(closed_port_url))),
-                 tracker)
+    events = run(rasa_server._ReplyWhenUnreachable(RemoteAction("action_x", EndpointConfig(closed_port_url))), tracker)
     assert events == [BotUttered(ACTION_SERVER_TROUBLE.text), FollowupAction("action_listen")]
 
 
 def test_other_failures_are_left_to_rasa(status_server):
     status_server.status = 404  # a misrouted endpoint: an operator's error, for the logs
     action = rasa_server._ReplyWhenUnreachable(
-        RemoteAction("action_x", EndpointConfig(f"http://127.0.0.1:{status_server.server_port}/")))
+        RemoteAction("action_x", EndpointConfig(f"http://127.0.0.1:{status_server.server_port}/"))
+    )
     with pytest.raises(RasaException):
         run(action)

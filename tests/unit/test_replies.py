@@ -1,7 +1,7 @@
 import pytest
 
-from bot.catalog import CATEGORY_IDS, load_catalog
-from bot.replies import clarify_rejection, define_term, explain_rejection
+from bot.core.catalog import CATEGORY_IDS, load_catalog
+from bot.core.replies import clarify_rejection, define_term, explain_rejection
 
 CATALOG = load_catalog()
 

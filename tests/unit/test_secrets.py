@@ -1,7 +1,7 @@
 import pytest
 
-from bot.errors import UserError
-from bot.secrets import KEY_ENV, SecretBox, generate_key, looks_like_secret_field, mask, mask_text
+from bot.core.errors import UserError
+from bot.core.secrets import KEY_ENV, SecretBox, generate_key, looks_like_secret_field, mask, mask_text
 
 
 def test_round_trip_with_key_from_env(monkeypatch):
@@ -53,9 +53,7 @@ def test_mask_does_not_reveal_the_length():
 
 def test_mask_text_replaces_every_secret():
     text = "PIN 738261 and account AB-9876543210, pin again 738261"
-    assert mask_text(text, ["738261", "ab-9876543210", None, ""]) == (
-        "PIN ••••61 and account ••••10, pin again ••••61"
-    )
+    assert mask_text(text, ["738261", "ab-9876543210", None, ""]) == ("PIN ••••61 and account ••••10, pin again ••••61")
 
 
 def test_mask_text_prefers_the_longest_secret():
@@ -68,9 +66,20 @@ def test_mask_text_without_secrets_is_unchanged():
 
 @pytest.mark.parametrize(
     ("name", "secret"),
-    [("pin", True), ("pin_encrypted", True), ("transferPin", True), ("ssn_last4", True), ("passcode", True),
-     ("account_number", True), ("accountNumber", True), ("losing_carrier", False), ("spin", False),
-     ("pinned", False), ("btn", False), ("service_zip", False)],
+    [
+        ("pin", True),
+        ("pin_encrypted", True),
+        ("transferPin", True),
+        ("ssn_last4", True),
+        ("passcode", True),
+        ("account_number", True),
+        ("accountNumber", True),
+        ("losing_carrier", False),
+        ("spin", False),
+        ("pinned", False),
+        ("btn", False),
+        ("service_zip", False),
+    ],
 )
 def test_looks_like_secret_field(name, secret):
     assert looks_like_secret_field(name) is secret

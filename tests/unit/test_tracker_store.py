@@ -1,5 +1,5 @@
-from bot.secrets import MASK, SecretBox, generate_key
-from bot.tracker_store import mask_events
+from bot.adapters.tracker_store import mask_events
+from bot.core.secrets import MASK, SecretBox, generate_key
 
 CIPHER = SecretBox(generate_key()).encrypt("583920")
 
@@ -8,8 +8,12 @@ def conversation(pin_answer="583920"):
     return [
         {"event": "slot", "name": "requested_slot", "value": "pin", "timestamp": 1732312345.1234},
         {"event": "bot", "text": "What is the PIN?", "timestamp": 1732312346.0},
-        {"event": "user", "text": pin_answer, "timestamp": 1732312347.1234,
-         "parse_data": {"text": pin_answer, "intent": {"name": "inform"}}},
+        {
+            "event": "user",
+            "text": pin_answer,
+            "timestamp": 1732312347.1234,
+            "parse_data": {"text": pin_answer, "intent": {"name": "inform"}},
+        },
         {"event": "slot", "name": "pin", "value": pin_answer, "timestamp": 1.0},
         {"event": "slot", "name": "pin", "value": CIPHER, "timestamp": 2.0},
         {"event": "slot", "name": "btn", "value": "+15835920000", "timestamp": 3.0},
@@ -38,6 +42,8 @@ def test_a_conversation_without_secrets_is_returned_untouched():
 
 
 def test_answers_after_the_form_ends_are_not_treated_as_secrets():
-    events = conversation()[:4] + [{"event": "active_loop", "name": None},
-                                   {"event": "user", "text": "thanks", "parse_data": {"text": "thanks"}}]
+    events = conversation()[:4] + [
+        {"event": "active_loop", "name": None},
+        {"event": "user", "text": "thanks", "parse_data": {"text": "thanks"}},
+    ]
     assert mask_events(events)[-1]["text"] == "thanks"

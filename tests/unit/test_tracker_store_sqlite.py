@@ -1,11 +1,12 @@
 """MaskingTrackerStore on a real SQLite file: what a turn appends is stored once, in order."""
+
 import asyncio
 
 import pytest
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
-from bot.tracker_store import STORED_EVENTS, MaskingTrackerStore
+from bot.adapters.tracker_store import STORED_EVENTS, MaskingTrackerStore
 
 DOMAIN = Domain.from_yaml("""
 version: "3.1"
@@ -22,8 +23,10 @@ def store(tmp_path):
 
 
 def texts(tracker):
-    return [getattr(event, "text", None) or getattr(event, "action_name", None) or event.type_name
-            for event in tracker.events]
+    return [
+        getattr(event, "text", None) or getattr(event, "action_name", None) or event.type_name
+        for event in tracker.events
+    ]
 
 
 def turn(tracker, said, answer):
@@ -60,7 +63,8 @@ def test_each_turn_is_stored_once_and_reads_back_in_order(store):
 
     tracker = asyncio.run(conversation())
     assert texts(tracker) == ["action_listen"] + [
-        text for n in range(3) for text in (f"message {n}", "utter_answer", f"answer {n}", "action_listen")]
+        text for n in range(3) for text in (f"message {n}", "utter_answer", f"answer {n}", "action_listen")
+    ]
     assert stored_rows(store) == len(tracker.events)
 
 
@@ -72,8 +76,16 @@ def test_saving_the_same_tracker_twice_adds_only_what_is_new(store):
         return await store.retrieve("bob")
 
     tracker = asyncio.run(conversation())
-    assert texts(tracker)[1:] == ["first", "utter_answer", "one", "action_listen",
-                                  "second", "utter_answer", "two", "action_listen"]
+    assert texts(tracker)[1:] == [
+        "first",
+        "utter_answer",
+        "one",
+        "action_listen",
+        "second",
+        "utter_answer",
+        "two",
+        "action_listen",
+    ]
     assert stored_rows(store) == len(tracker.events)
 
 

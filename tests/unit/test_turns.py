@@ -1,6 +1,6 @@
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 
-from bot.turns import first_action_of_the_turn
+from bot.adapters.turns import first_action_of_the_turn
 
 
 def test_only_a_message_with_no_action_after_it_may_be_forgotten():

@@ -1,12 +1,11 @@
 import pytest
 
-from bot.catalog import CATEGORY_IDS, load_catalog
-from bot.understanding import categories_for, normalise_entities, understand
+from bot.core.catalog import CATEGORY_IDS, load_catalog
+from bot.core.understanding import categories_for, normalise_entities, understand
 
 
 def parse(text, intent, confidence=0.9, entities=()):
-    return {"text": text, "intent": {"name": intent, "confidence": confidence},
-            "entities": list(entities)}
+    return {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": list(entities)}
 
 
 @pytest.mark.parametrize("category", CATEGORY_IDS)
@@ -21,20 +20,24 @@ def test_a_notice_with_two_reasons_yields_both_with_the_intents_first():
 
 
 def test_the_notice_wording_wins_over_an_intent_it_does_not_contain():
-    assert categories_for("rejection_btn_invalid", "statusReasonCode - 8A ~ Account number required") \
-        == ["account_number"]
+    assert categories_for("rejection_btn_invalid", "statusReasonCode - 8A ~ Account number required") == [
+        "account_number"
+    ]
 
 
 def test_an_unsure_classifier_still_gets_the_notices_categories():
     assert categories_for("nlu_fallback", "WPR 6P port protection enabled") == ["port_freeze"]
 
 
-@pytest.mark.parametrize("intent, text", [
-    ("ask_term", "what is a port freeze?"),
-    ("out_of_scope", "what's the weather"),
-    ("greet", "hello"),
-    ("port_rejected", "my port was rejected"),
-])
+@pytest.mark.parametrize(
+    "intent, text",
+    [
+        ("ask_term", "what is a port freeze?"),
+        ("out_of_scope", "what's the weather"),
+        ("greet", "hello"),
+        ("port_rejected", "my port was rejected"),
+    ],
+)
 def test_messages_that_name_no_rejection_have_no_category(intent, text):
     assert categories_for(intent, text) == []
 
@@ -49,15 +52,24 @@ def test_entities_get_canonical_values_and_invalid_numbers_are_dropped():
         {"entity": "order_id", "value": "po-10234", "start": 100, "end": 108},
     ]
     values = [(e["entity"], e["value"]) for e in normalise_entities(entities, load_catalog())]
-    assert values == [("carrier", "T-Mobile"), ("phone_number", "+14155550186"),
-                      ("term", "btn"), ("order_id", "PO-10234")]
+    assert values == [
+        ("carrier", "T-Mobile"),
+        ("phone_number", "+14155550186"),
+        ("term", "btn"),
+        ("order_id", "PO-10234"),
+    ]
 
 
 def test_understand_reports_the_contract_fields():
     result = understand(parse("End User name mismatch", "rejection_name_mismatch", 0.97)).as_json()
-    assert result == {"text": "End User name mismatch", "intent": "rejection_name_mismatch",
-                      "category": "name_mismatch", "categories": ["name_mismatch"],
-                      "confidence": 0.97, "entities": []}
+    assert result == {
+        "text": "End User name mismatch",
+        "intent": "rejection_name_mismatch",
+        "category": "name_mismatch",
+        "categories": ["name_mismatch"],
+        "confidence": 0.97,
+        "entities": [],
+    }
 
 
 def test_an_empty_parse_is_understood_as_nothing():

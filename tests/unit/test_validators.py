@@ -5,9 +5,9 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from bot import validators
-from bot.errors import UserError
-from bot.validators import ValidationError
+from bot.core import validators
+from bot.core.errors import UserError
+from bot.core.validators import ValidationError
 
 
 def test_validation_error_is_a_user_error():
@@ -57,7 +57,9 @@ def test_phone_numbers_without_any_number_is_an_error(text):
         validators.phone_numbers(text)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("1234", "1234"), ("12-34 56", "123456"), ("AB12cd", "AB12cd"), ("1234567890", "1234567890")])
+@pytest.mark.parametrize(
+    ("text", "expected"), [("1234", "1234"), ("12-34 56", "123456"), ("AB12cd", "AB12cd"), ("1234567890", "1234567890")]
+)
 def test_pin_strips_separators(text, expected):
     assert validators.pin(text) == expected
 
@@ -70,8 +72,15 @@ def test_pin_explains_the_rule(text):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("94110", "94110"), (" 94110-1234 ", "94110-1234"), ("94110 1234", "94110-1234"), ("941101234", "94110-1234"),
-     ("k1a0b1", "K1A 0B1"), ("K1A-0B1", "K1A 0B1"), ("m5v 3l9", "M5V 3L9")],
+    [
+        ("94110", "94110"),
+        (" 94110-1234 ", "94110-1234"),
+        ("94110 1234", "94110-1234"),
+        ("941101234", "94110-1234"),
+        ("k1a0b1", "K1A 0B1"),
+        ("K1A-0B1", "K1A 0B1"),
+        ("m5v 3l9", "M5V 3L9"),
+    ],
 )
 def test_zip_code_normalises_us_and_canadian_codes(text, expected):
     assert validators.zip_code(text) == expected
@@ -83,7 +92,10 @@ def test_zip_code_rejects_other_text(text):
         validators.zip_code(text)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("1234-5678-90", "1234567890"), ("ab12 cd", "AB12CD"), ("421555010900001", "421555010900001")])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("1234-5678-90", "1234567890"), ("ab12 cd", "AB12CD"), ("421555010900001", "421555010900001")],
+)
 def test_account_number_ignores_case_and_punctuation(text, expected):
     assert validators.account_number(text) == expected
 
@@ -96,8 +108,13 @@ def test_account_number_rejects_bad_values(text):
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("  maria   lopez ", "maria lopez"), ("Sean O'Brien", "Sean O'Brien"), ("Jean-Luc Picard", "Jean-Luc Picard"),
-     ("José Núñez", "José Núñez"), ("Martin Luther King Jr.", "Martin Luther King Jr.")],
+    [
+        ("  maria   lopez ", "maria lopez"),
+        ("Sean O'Brien", "Sean O'Brien"),
+        ("Jean-Luc Picard", "Jean-Luc Picard"),
+        ("José Núñez", "José Núñez"),
+        ("Martin Luther King Jr.", "Martin Luther King Jr."),
+    ],
 )
 def test_person_name_tidies_whitespace(text, expected):
     assert validators.person_name(text) == expected
@@ -109,7 +126,10 @@ def test_person_name_rejects_non_names(text):
         validators.person_name(text)
 
 
-@pytest.mark.parametrize(("text", "expected"), [("Bayview Dental Group,  LLC", "Bayview Dental Group, LLC"), ("7-Eleven Store 42", "7-Eleven Store 42")])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Bayview Dental Group,  LLC", "Bayview Dental Group, LLC"), ("7-Eleven Store 42", "7-Eleven Store 42")],
+)
 def test_account_name_accepts_people_and_companies(text, expected):
     assert validators.account_name(text) == expected
 
@@ -241,9 +261,11 @@ def checked(validator, text):
 
 def separated(alphabet: str, min_size: int, max_size: int):
     """Runs of `alphabet` joined by the separators customers type between groups of characters."""
-    return st.lists(st.tuples(st.text(alphabet, min_size=1, max_size=4), SEPARATORS),
-                    min_size=1, max_size=8).map(lambda parts: "".join(a + b for a, b in parts)) \
+    return (
+        st.lists(st.tuples(st.text(alphabet, min_size=1, max_size=4), SEPARATORS), min_size=1, max_size=8)
+        .map(lambda parts: "".join(a + b for a, b in parts))
         .filter(lambda text: min_size <= len("".join(c for c in text if c in alphabet)) <= max_size)
+    )
 
 
 @given(st.one_of(ANY_TEXT, st.text(ASCII_ALNUM + " -." + LOOKALIKES, max_size=14)))
@@ -293,9 +315,14 @@ def test_zip_code_property_output_is_a_us_zip_or_canadian_postal_code(text):
         assert validators.zip_code(value) == value
 
 
-NAME_SHAPES = st.lists(st.one_of(st.text(st.characters(whitelist_categories=("L",)), min_size=1, max_size=8),
-                                 st.sampled_from([" ", "  ", "-", "'", ".", ", ", "\t", "\n", "\x00", "1"])),
-                       min_size=1, max_size=10).map("".join)
+NAME_SHAPES = st.lists(
+    st.one_of(
+        st.text(st.characters(whitelist_categories=("L",)), min_size=1, max_size=8),
+        st.sampled_from([" ", "  ", "-", "'", ".", ", ", "\t", "\n", "\x00", "1"]),
+    ),
+    min_size=1,
+    max_size=10,
+).map("".join)
 
 
 @given(st.one_of(ANY_TEXT, NAME_SHAPES))
@@ -321,8 +348,9 @@ def test_account_name_property_tidy_printable_text(text):
 
 EMAIL_SHAPES = st.one_of(
     st.emails().map(lambda address: f" {address} "),
-    st.tuples(st.text(max_size=10), st.text(max_size=10), st.sampled_from(["com", "ORG", "io", "c"]))
-    .map(lambda parts: f"{parts[0]}@{parts[1]}.{parts[2]}"),
+    st.tuples(st.text(max_size=10), st.text(max_size=10), st.sampled_from(["com", "ORG", "io", "c"])).map(
+        lambda parts: f"{parts[0]}@{parts[1]}.{parts[2]}"
+    ),
 )
 
 
@@ -343,9 +371,12 @@ def test_email_property_accepts_addresses(address):
     assert validators.email(address) == address.lower()
 
 
-PHONE_TEXT = st.lists(st.one_of(st.text(max_size=10), st.from_regex(r"\(?[2-9][0-9]{2}\)?[ .-]?[2-9][0-9]{2}[ .-]?[0-9]{4}",
-                                                                     fullmatch=True)),
-                      max_size=5).map(" ".join)
+PHONE_TEXT = st.lists(
+    st.one_of(
+        st.text(max_size=10), st.from_regex(r"\(?[2-9][0-9]{2}\)?[ .-]?[2-9][0-9]{2}[ .-]?[0-9]{4}", fullmatch=True)
+    ),
+    max_size=5,
+).map(" ".join)
 
 
 @given(st.one_of(ANY_TEXT, PHONE_TEXT))
@@ -362,8 +393,10 @@ TODAYS = st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 12, 31))
 DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%b %d %Y", "%d %B %Y", "%m/%d", "%B %d", "%A")
 DATE_TEXT = st.one_of(
     ANY_TEXT,
-    st.tuples(st.one_of(st.dates(), st.dates(min_value=date(9999, 1, 1))),  # also the last year there is
-              st.sampled_from(DATE_FORMATS)).map(lambda pair: pair[0].strftime(pair[1])),
+    st.tuples(
+        st.one_of(st.dates(), st.dates(min_value=date(9999, 1, 1))),  # also the last year there is
+        st.sampled_from(DATE_FORMATS),
+    ).map(lambda pair: pair[0].strftime(pair[1])),
     st.sampled_from(["tomorrow", "next monday", "this friday", "on sunday", "Dec 31st", "31 December", "2/29"]),
 )
 

@@ -1,0 +1,149 @@
+"""What every order flow needs from a conversation: the order store, the secret box, the
+customer's identity (signed token or a verified order) and the slots the flows share."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import logging
+import time
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.interfaces import ACTION_LISTEN_NAME
+
+from actions.dispatch import send
+from bot import settings
+from bot.adapters.turns import first_action_of_the_turn
+from bot.core.orders.identity import LockoutPolicy, customer_from_token
+from bot.core.orders.records import OrderStatus, PortOrder
+from bot.core.orders.store import OrderStore, OrderStoreUnavailable, UnknownOrder
+from bot.core.replies import ORDERS_UNAVAILABLE
+from bot.core.secrets import SecretBox
+
+VERIFIED_ORDER = "verified_order_id"
+# Which form the rules start next ("verify", "fix_form") or "none": a featurized slot, so the
+# branching is in data/rules and `rasa test core` checks it.
+FIX_NEXT = "fix_next"
+AFTER_VERIFICATION = "after_verification"
+LOOKUP_FAILURES = "lookup_failures"
+LOCKOUT = LockoutPolicy()
+
+logger = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=4)
+def _store_for(url: str | None) -> OrderStore:
+    return OrderStore(url)
+
+
+def order_store() -> OrderStore:
+    """One store per database URL for the life of the action server (connections are pooled)."""
+    return _store_for(settings.database_url())
+
+
+def _store_down(
+    action: Action, dispatcher: CollectingDispatcher, tracker: Tracker, error: OrderStoreUnavailable
+) -> list[EventType]:
+    logger.error("%s could not reach the order store: %s", action.name(), error.reason)
+    # Whatever the action said before the failure is void: nothing it announced was done.
+    dispatcher.messages.clear()
+    send(dispatcher, [ORDERS_UNAVAILABLE])
+    listen = FollowupAction(ACTION_LISTEN_NAME)
+    if isinstance(action, FormValidationAction):
+        # Rasa adds these to the form's own step: drop the unchecked answers and ask the same again.
+        unchecked = [SlotSet(name, None) for name in tracker.slots_to_validate()]
+        return [*unchecked, SlotSet(REQUESTED_SLOT, tracker.get_slot(REQUESTED_SLOT)), listen]
+    if first_action_of_the_turn(event.get("event") for event in reversed(tracker.events)):
+        return [UserUtteranceReverted(), listen]  # as before the message: sending it again continues
+    return [listen]
+
+
+def needs_order_store(action_class: type[Action]) -> type[Action]:
+    """Class decorator for every action that reads or writes port orders: when the database can't
+    be reached, the action logs it and answers `ORDERS_UNAVAILABLE` instead of failing."""
+    run = action_class.run
+    if inspect.iscoroutinefunction(run):  # form validations
+
+        @functools.wraps(run)
+        async def guarded(
+            self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        ) -> list[EventType]:
+            try:
+                return await run(self, dispatcher, tracker, domain)
+            except OrderStoreUnavailable as error:
+                return _store_down(self, dispatcher, tracker, error)
+    else:
+
+        @functools.wraps(run)
+        def guarded(
+            self: Action, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+        ) -> list[EventType]:
+            try:
+                return run(self, dispatcher, tracker, domain)
+            except OrderStoreUnavailable as error:
+                return _store_down(self, dispatcher, tracker, error)
+
+    action_class.run = guarded
+    return action_class
+
+
+def secret_box() -> SecretBox:
+    return SecretBox()
+
+
+def now() -> float:
+    return time.time()
+
+
+def latest_metadata(tracker: Tracker) -> dict:
+    """The metadata of the customer's latest message (the website puts its signed token there)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return event.get("metadata") or {}
+    return {}
+
+
+def token_customer(tracker: Tracker) -> str | None:
+    token, secret = latest_metadata(tracker).get("customer_token"), settings.get(settings.CUSTOMER_TOKEN_SECRET)
+    return customer_from_token(token, secret) if token and secret else None
+
+
+def verified_order(tracker: Tracker) -> tuple[PortOrder | None, list[EventType]]:
+    """The order this conversation has proven to own, and the events that remember it.
+
+    Proof is a verified order id earlier in the conversation, or the website's signed customer
+    token when it identifies exactly one order (the one named, or the customer's only open one).
+    """
+    store = order_store()
+    order_id = tracker.get_slot(VERIFIED_ORDER)
+    if order_id:
+        try:
+            return store.get(order_id), []
+        except UnknownOrder:
+            return None, [SlotSet(VERIFIED_ORDER, None)]
+    customer = token_customer(tracker)
+    if not customer:
+        return None, []
+    orders = store.orders_for_customer(customer)
+    wanted = tracker.get_slot("order_id")
+    candidates = (
+        [o for o in orders if o.order_id == wanted]
+        if wanted
+        else [o for o in orders if o.status == OrderStatus.REJECTED] or orders
+    )
+    if len(candidates) != 1:
+        return None, []
+    return candidates[0], [SlotSet(VERIFIED_ORDER, candidates[0].order_id)]
+
+
+def verify_first(goal: str) -> list[EventType]:
+    """Starts the identity check; `action_after_verification` then carries on with `goal`."""
+    return [SlotSet(AFTER_VERIFICATION, goal), SlotSet("order_verifier", None), SlotSet(FIX_NEXT, "verify")]
+
+
+def next_step(step: str = "none") -> SlotSet:
+    return SlotSet(FIX_NEXT, step)

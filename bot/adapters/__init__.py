@@ -1,0 +1,1 @@
+"""Rasa adapters: the server's fixes, tracker and lock stores, channels."""

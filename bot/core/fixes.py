@@ -1,0 +1,202 @@
+"""Fixing a rejected port order: which fields a category needs, checking each answer, and the change.
+
+The chat asks for the fields of the category's fix family (`fix` in the catalog), checks every
+answer here, keeps secrets encrypted between turns, and finally turns the answers into one
+change for the order store. No Rasa import: the actions are thin wrappers around this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core import validators
+from bot.core.catalog import Category, load_catalog
+from bot.core.orders.records import PortOrder
+from bot.core.secrets import SecretBox, is_ciphertext, mask
+from bot.core.validators import ValidationError
+
+# Fix families whose fields are asked in the chat; the others need the customer elsewhere.
+FORM_FAMILIES = frozenset({"csr", "pin", "signer", "remaining_services", "split", "due_date", "hunt_group"})
+CHECKLIST_FIELD = "checklist_note"
+SECRET_FIELDS = frozenset({"pin", "account_number"})
+MAX_NOTE_LENGTH = 500
+
+# slot -> glossary term explaining it (for "why do you need this?" and "I don't know")
+FIELD_TERMS = {
+    "order_id": "port_order",
+    "order_verifier": "identity_check",
+    "account_name": "csr",
+    "account_number": "account_number",
+    "btn": "btn",
+    "service_address": "service_address",
+    "service_zip": "service_address",
+    "authorized_name": "authorized_person",
+    "authorized_title": "authorized_person",
+    "authorized_email": "loa",
+    "pin": "pin",
+    "requested_foc_date": "foc",
+    "remaining_disposition": "remaining_services",
+    "pilot_number": "pilot_number",
+    "numbers": "e164",
+    CHECKLIST_FIELD: "losing_carrier",
+}
+
+_PO_BOX = re.compile(r"\b(p\.?\s*o\.?\s*box|post\s+office\s+box)\b", re.IGNORECASE)
+_STREET = re.compile(r"\d+\S*\s+\S+")
+_KEEP = re.compile(r"\b(keep|stay|remain|active|stand[\s-]?alone|leave)\b", re.IGNORECASE)
+_DISCONNECT = re.compile(r"\b(disconnect|cancel|close|drop|terminate|remove)\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class FixContext:
+    """What an answer is checked against: the order being fixed and today's date."""
+
+    order: PortOrder
+    today: date
+
+
+def fields_to_ask(category: Category, order: PortOrder) -> list[str]:
+    """The slots the chat asks for, in order; empty for categories a person must handle."""
+    if category.fix == "checklist":
+        return [CHECKLIST_FIELD]
+    if category.fix not in FORM_FAMILIES:
+        return []
+    fields = list(category.fields)
+    if category.fix == "remaining_services" and order.btn and order.btn not in order.numbers:
+        fields.remove("btn")  # the BTN stays with the remaining services: nothing to replace
+    return fields
+
+
+def service_address(text: str, context: FixContext) -> str:
+    address = validators.plain_text(text)
+    if _PO_BOX.search(address):
+        raise ValidationError(
+            "A PO box can't be a service address: carriers check the street address "
+            'where the line is installed or billed for service, such as "1840 W Belmont Ave".'
+        )
+    if not _STREET.search(address) or len(address) > 120:
+        raise ValidationError(
+            "Please give the street address with its number, exactly as on your "
+            'carrier\'s record, for example "1840 W Belmont Ave".'
+        )
+    return address
+
+
+def short_text(label: str, limit: int) -> Callable[[str, FixContext], str]:
+    def check(text: str, context: FixContext) -> str:
+        value = validators.plain_text(text)
+        if len(value) > limit:
+            raise ValidationError(f"Please give the {label} in at most {limit} characters.")
+        return value
+
+    return check
+
+
+def port_date(text: str, context: FixContext) -> str:
+    return validators.port_date(text, context.today).isoformat()
+
+
+def numbers_staying(text: str, context: FixContext) -> list[str]:
+    """The order's numbers that belong on it; the others move to an order of their own."""
+    numbers = validators.phone_numbers(text)
+    foreign = [n for n in numbers if n not in context.order.numbers]
+    if foreign:
+        raise ValidationError(
+            f"{', '.join(foreign)} is not on this order. Choose among: {', '.join(context.order.numbers)}."
+        )
+    if len(numbers) == len(context.order.numbers):
+        raise ValidationError(
+            "That is every number on the order; to split it, leave out the numbers that are on another account."
+        )
+    return numbers
+
+
+def remaining_disposition(text: str, context: FixContext) -> str:
+    """'keep' or 'disconnect' the services that stay behind, with the numbers to disconnect."""
+    if _DISCONNECT.search(text) and not _KEEP.search(text):
+        numbers = validators.phone_numbers(text) if re.search(r"\d{3}", text) else []
+        return "disconnect" + (": " + ", ".join(numbers) if numbers else " all remaining services")
+    if _KEEP.search(text):
+        return "keep remaining services active"
+    raise ValidationError(
+        'Should the other services on the account stay active ("keep them") or be '
+        'disconnected ("disconnect 718-555-0119")?'
+    )
+
+
+def pilot_number(text: str, context: FixContext) -> str:
+    number = validators.phone_number(text)
+    if number not in context.order.numbers:
+        raise ValidationError(
+            f"The new pilot number must be one of the numbers on this order: {', '.join(context.order.numbers)}."
+        )
+    return number
+
+
+def _plain(check: Callable[[str], object]) -> Callable[[str, FixContext], object]:
+    return lambda text, context: check(text)
+
+
+# slot -> how an answer is checked and normalised
+FIELD_CHECKS: dict[str, Callable[[str, FixContext], object]] = {
+    "account_name": _plain(validators.account_name),
+    "account_number": _plain(validators.account_number),
+    "btn": _plain(validators.phone_number),
+    "service_address": service_address,
+    "service_zip": _plain(validators.zip_code),
+    "authorized_name": _plain(validators.person_name),
+    "authorized_title": short_text("job title", 60),
+    "authorized_email": _plain(validators.email),
+    "pin": _plain(validators.pin),
+    "requested_foc_date": port_date,
+    "remaining_disposition": remaining_disposition,
+    "pilot_number": pilot_number,
+    "numbers": numbers_staying,
+    CHECKLIST_FIELD: short_text("note of what you did (for example a confirmation number)", MAX_NOTE_LENGTH),
+}
+
+
+def check_answer(field: str, text: object, context: FixContext, box: SecretBox) -> object:
+    """The value to keep in the conversation: normalised, and encrypted for secrets."""
+    value = FIELD_CHECKS[field](str(text), context)
+    return box.encrypt(str(value)) if field in SECRET_FIELDS else value
+
+
+def changes(fields: list[str], answers: dict[str, object], box: SecretBox) -> dict[str, object]:
+    """The order change the answers make (secrets decrypted for the store, which re-encrypts)."""
+    result = {}
+    for field in fields:
+        if field == CHECKLIST_FIELD or answers.get(field) is None:
+            continue
+        value = answers[field]
+        result[field] = box.decrypt(value) if field in SECRET_FIELDS and is_ciphertext(value) else value
+    return result
+
+
+def describe_change(field: str, value: object) -> str:
+    shown = (
+        mask(str(value), keep=2)
+        if field in SECRET_FIELDS
+        else (", ".join(value) if isinstance(value, list) else str(value))
+    )
+    return f"- {field.replace('_', ' ')}: {shown}"
+
+
+def summary(order: PortOrder, category_id: str, fields: list[str], answers: dict[str, object], box: SecretBox) -> str:
+    """What will be written, secrets masked, for the customer to confirm."""
+    title = load_catalog().category(category_id).title
+    lines = [describe_change(f, v) for f, v in changes(fields, answers, box).items()]
+    note = answers.get(CHECKLIST_FIELD)
+    if note:
+        lines.append(f"- your note for the carrier: {note}")
+    if "numbers" in fields and answers.get("numbers"):
+        moved = [n for n in order.numbers if n not in answers["numbers"]]
+        lines.append(f"- moved to a new order of their own: {', '.join(moved)}")
+    body = "\n".join(lines) if lines else "- no field changes"
+    return (
+        f"Here is what I'll do for {order.order_id} ({title}):\n{body}\n"
+        f"Then I'll resubmit the order to {order.losing_carrier}. Shall I go ahead?"
+    )

@@ -1,0 +1,145 @@
+"""What the assistant says, composed from the catalog: plain data that any channel can send.
+
+Actions turn a `Reply` into a Rasa message; keeping the wording here lets it be tested
+without Rasa and keeps every explanation in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core.catalog import Catalog, load_catalog
+from bot.core.fixes import FIELD_TERMS
+from bot.core.orders.records import PortOrder
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    buttons: tuple[Button, ...] = ()
+
+
+def category_button(category_id: str, catalog: Catalog, prefix: str = "") -> Button:
+    category = catalog.category(category_id)
+    return Button(f"{prefix}{category.title}", f"/{catalog.intent_for(category_id)}")
+
+
+def explain_rejection(
+    category_id: str, carrier: str | None = None, also: tuple[str, ...] = (), catalog: Catalog | None = None
+) -> list[Reply]:
+    """The explanation of one category, its steps (first step first) and what else the notice said."""
+    catalog = catalog or load_catalog()
+    category = catalog.category(category_id)
+    steps = "\n".join(f"{number}. {step}" for number, step in enumerate(category.steps, start=1))
+    replies = [
+        Reply(f"{category.title}: {category.meaning} {category.why}"),
+        Reply(f"First step: {category.steps[0]}\n\nThe whole fix:\n{steps}"),
+    ]
+    note = category.carrier_notes.get(carrier) if carrier else None
+    if note:
+        replies.append(Reply(f"For {carrier}: {note}"))
+    if also:
+        titles = ", ".join(catalog.category(other).title for other in also)
+        replies.append(
+            Reply(
+                f"Your notice also mentions: {titles}. We'll take them one at a time.",
+                tuple(category_button(other, catalog, "Explain: ") for other in also),
+            )
+        )
+    return replies
+
+
+def define_term(term_id: str | None, catalog: Catalog | None = None) -> Reply:
+    catalog = catalog or load_catalog()
+    term = catalog.term(term_id) if term_id else None
+    if term is None:
+        examples = ", ".join(t.term for t in catalog.terms[:6])
+        return Reply(f"Which term would you like explained? For example: {examples}.")
+    why = f"\nWhy we ask: {term.why_we_ask}" if term.why_we_ask else ""
+    return Reply(f"{term.term}: {term.definition}{why}")
+
+
+def clarify_rejection(candidates: list[str], catalog: Catalog | None = None) -> Reply:
+    """A question with a button per likely category, instead of a dead end."""
+    catalog = catalog or load_catalog()
+    if not candidates:
+        return Reply(
+            "Sorry, I didn't catch that. If your port was rejected, paste the carrier's "
+            'notice or tell me the reason in your own words (for example "they said the '
+            'PIN is wrong").'
+        )
+    buttons = [category_button(category_id, catalog) for category_id in candidates]
+    buttons.append(Button("Something else", "/port_rejected"))
+    return Reply("I'm not sure I understood. Is your rejection about one of these?", tuple(buttons))
+
+
+PERSON_BUTTON = Button("Talk to a person", "/request_human")
+# Said when a system behind the chat is down, instead of silence or a half-done answer; the
+# conversation stays where it was, so sending the message again later carries on from there.
+ACTION_SERVER_TROUBLE = Reply("I'm having trouble reaching our systems right now. Please try again in a moment.")
+# No "ask for a person" here: opening a ticket needs the same database.
+ORDERS_UNAVAILABLE = Reply("I can't look up port orders right now. Please try again in a few minutes.")
+ACTION_FAILED = Reply("Sorry, something went wrong on our side. Please try again, or ask for a person.")
+FIX_OFFER = Reply("Shall we fix your port order now?", (Button("Fix my order now", "/start_fix"), PERSON_BUTTON))
+# What a customer is told after a resubmission, and when an answer can be expected.
+NEXT_STEPS = (
+    "The carrier usually answers within 1 to 2 business days (wireless ports often within "
+    "hours). When they accept, you'll get an e-mail with the firm order commitment (FOC) "
+    "date, the day your number moves. Ask me for the status any time."
+)
+STATUS_TEXTS = {
+    "draft": "is a draft: it has not been sent to {carrier} yet.",
+    "submitted": "was sent to {carrier} and is waiting for their answer.",
+    "rejected": "was rejected by {carrier}: {reason}.",
+    "resubmitted": "was corrected and resubmitted to {carrier} on {updated}. " + NEXT_STEPS,
+    "foc": "was accepted by {carrier}; your number moves on the FOC date{foc}.",
+    "completed": "is complete: your number has moved to us.",
+    "cancelled": "was cancelled.",
+}
+
+
+def field_help(
+    field: str, carrier: str | None = None, offer_person: bool = False, catalog: Catalog | None = None
+) -> Reply:
+    """What a field is and where to find it (for a PIN, how this carrier hands one out)."""
+    catalog = catalog or load_catalog()
+    term = catalog.term(FIELD_TERMS.get(field, ""))
+    text = f"{term.term}: {term.definition}" if term else "This is what the carrier needs to accept the port."
+    known = catalog.carrier(carrier) if carrier else None
+    if field == "pin" and known and known.transfer_pin:
+        text += f"\nHow to get it from {known.name}: {known.transfer_pin}"
+    elif field == "pin" and known and not known.pin_required:
+        text += f"\n{known.name} does not usually ask for a PIN; if it does, its customer care can tell you."
+    if offer_person:
+        text += "\nIf you're stuck, I can hand this to a person, or you can try again."
+    return Reply(text, (PERSON_BUTTON,) if offer_person else ())
+
+
+def why_we_ask(field: str | None, catalog: Catalog | None = None) -> Reply:
+    catalog = catalog or load_catalog()
+    term = catalog.term(FIELD_TERMS.get(field or "", ""))
+    if term and term.why_we_ask:
+        return Reply(f"Why we ask: {term.why_we_ask}")
+    return Reply(
+        "We only ask for what the carrier checks before it releases your number; nothing "
+        "on your order changes until you confirm."
+    )
+
+
+def order_status(order: PortOrder, catalog: Catalog | None = None) -> Reply:
+    catalog = catalog or load_catalog()
+    rejection = order.latest_rejection
+    reason = catalog.category(rejection.category).title.lower() if rejection else "no reason given"
+    text = STATUS_TEXTS[order.status.value].format(
+        carrier=order.losing_carrier,
+        reason=reason,
+        updated=order.updated_at.date().isoformat(),
+        foc=f" ({order.requested_foc_date.isoformat()})" if order.requested_foc_date else "",
+    )
+    return Reply(f"Port order {order.order_id} for {', '.join(order.numbers)} {text}")

@@ -1,0 +1,114 @@
+"""What a parsed customer message means for porting: its rejection categories and entities.
+
+Shared by the action server and `python -m bot classify`, so the bot and the command read a
+message the same way. Input is the parse dict Rasa produces (intent, entities, text); no Rasa
+import is needed here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import validators
+from bot.core.catalog import Catalog, load_catalog
+from bot.core.notices import find_categories
+
+# Intents under which a message may be (or contain) a rejection notice. Others, such as a
+# glossary question ("what is a port freeze?"), name a category's words without being one.
+NOTICE_INTENTS = frozenset({"port_rejected", "nlu_fallback", None})
+
+
+@dataclass(frozen=True)
+class Understanding:
+    text: str
+    intent: str | None
+    confidence: float
+    categories: tuple[str, ...]
+    entities: tuple[dict, ...]
+
+    @property
+    def category(self) -> str | None:
+        return self.categories[0] if self.categories else None
+
+    def as_json(self) -> dict:
+        return {
+            "text": self.text,
+            "intent": self.intent,
+            "category": self.category,
+            "categories": list(self.categories),
+            "confidence": round(self.confidence, 4),
+            "entities": list(self.entities),
+        }
+
+
+def categories_for(intent: str | None, text: str, catalog: Catalog | None = None) -> list[str]:
+    """The categories a message is about, the main one first.
+
+    A pasted notice's own wording and codes are the strongest evidence, and a notice can
+    list several reasons, so the notice parser decides which categories are present; the
+    classifier's intent picks the main one among them, or stands alone when the message
+    has no notice wording (a customer's own words).
+    """
+    catalog = catalog or load_catalog()
+    from_intent = catalog.category_for_intent(intent) if intent else None
+    if not from_intent and intent not in NOTICE_INTENTS:
+        return []
+    from_notice = [match.category for match in find_categories(text)]
+    if not from_notice:
+        return [from_intent] if from_intent else []
+    main = from_intent if from_intent in from_notice else from_notice[0]
+    return [main] + [category for category in from_notice if category != main]
+
+
+def normalise_entity(entity: dict, catalog: Catalog) -> dict | None:
+    """The entity with its canonical value (carrier name, E.164 number, term id); None drops it."""
+    kind, raw = entity.get("entity"), str(entity.get("value", ""))
+    if kind == "carrier":
+        carrier = catalog.carrier(raw)
+        value = carrier.name if carrier else raw
+    elif kind == "term":
+        term = catalog.term(raw)
+        value = term.id if term else raw
+    elif kind == "phone_number":
+        try:
+            value = validators.phone_number(raw)
+        except validators.ValidationError:
+            return None  # digits that are not a dialable number are not a phone number
+    elif kind == "order_id":
+        value = raw.upper()
+    else:
+        value = raw
+    return {
+        "entity": kind,
+        "value": value,
+        "text": raw,
+        "start": entity.get("start"),
+        "end": entity.get("end"),
+        "extractor": entity.get("extractor"),
+    }
+
+
+def normalise_entities(entities: list[dict], catalog: Catalog | None = None) -> tuple[dict, ...]:
+    catalog = catalog or load_catalog()
+    seen, result = set(), []
+    for entity in entities:
+        normalised = normalise_entity(entity, catalog)
+        key = normalised and (normalised["entity"], normalised["value"])
+        if normalised and key not in seen:
+            seen.add(key)
+            result.append(normalised)
+    return tuple(result)
+
+
+def understand(parse: dict, catalog: Catalog | None = None) -> Understanding:
+    catalog = catalog or load_catalog()
+    text = parse.get("text") or ""
+    intent = (parse.get("intent") or {}).get("name")
+    confidence = float((parse.get("intent") or {}).get("confidence") or 0.0)
+    return Understanding(
+        text=text,
+        intent=intent,
+        confidence=confidence,
+        categories=tuple(categories_for(intent, text, catalog)),
+        entities=normalise_entities(parse.get("entities") or [], catalog),
+    )

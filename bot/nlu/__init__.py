@@ -1,0 +1,1 @@
+"""The NLU side: the spaCy pipeline builder, the custom Rasa NLU components, classify, evaluation."""

@@ -1,0 +1,1 @@
+"""Operations: launcher, local cluster, throwaway services, benchmark, the widget's web server, CLIs."""

@@ -1,0 +1,56 @@
+"""Where things are and what the environment configures: the one reader of `os.environ`.
+
+Every setting an operator may change is read here, at the moment it is asked for (tests and the
+launcher set variables after import), so a newcomer finds in one file what the assistant reads.
+Nothing here imports more than the standard library: every layer may use it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_MODEL = PROJECT_ROOT / "models" / "assistant.tar.gz"
+DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
+DEFAULT_ENV_FILE = PROJECT_ROOT / ".env"
+CREDENTIALS_TEMPLATE = PROJECT_ROOT / "credentials.yml"
+ENDPOINTS = PROJECT_ROOT / "endpoints.yml"
+PROD_ENDPOINTS = PROJECT_ROOT / "endpoints.prod.yml"
+
+# The environment variables, by what they configure (README "Production" lists them too).
+DATABASE_URL = "DATABASE_URL"  # the port order store; SQLite in var/ when unset
+PIN_ENCRYPTION_KEY = "PIN_ENCRYPTION_KEY"  # Fernet key for PINs and account numbers
+CUSTOMER_TOKEN_SECRET = "CUSTOMER_TOKEN_SECRET"  # signs the website's customer tokens
+SMTP_URL = "SMTP_URL"  # hand-off tickets are e-mailed when set
+SUPPORT_EMAIL = "SUPPORT_EMAIL"
+CORS_ORIGINS = "CORS_ORIGINS"  # more origins allowed to call the Rasa server, space-separated
+DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_VAR_DIR / 'orders.db'}"
+
+
+def get(name: str, default: str | None = None) -> str | None:
+    """An environment variable; an empty value counts as unset."""
+    return os.environ.get(name) or default
+
+
+def database_url() -> str:
+    return get(DATABASE_URL, DEFAULT_DATABASE_URL)
+
+
+def port(name: str, default: int) -> int:
+    """A port from RASA_PORT, ACTION_PORT or WEB_PORT, for the commands that start servers."""
+    return int(get(name, str(default)))
+
+
+def cors_origins() -> list[str]:
+    return (get(CORS_ORIGINS) or "").split()
+
+
+def environment() -> dict[str, str]:
+    """A copy of the whole environment, for the child processes the launcher starts."""
+    return dict(os.environ)
+
+
+def set_default(name: str, value: str) -> None:
+    """For libraries read at import time (TensorFlow's log level, Rasa's telemetry switch)."""
+    os.environ.setdefault(name, value)
