@@ -23,10 +23,10 @@ NLP_BUILT := build/.spacy_pipeline.built
 MODEL := models/assistant.tar.gz
 TRAIN_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 # the project's own NLU components (config.yml names them)
-NLU_COMPONENTS := bot/nlu/notice_featurizer.py bot/core/notices.py bot/nlu/intent_blend.py bot/nlu/feature_joiner.py
+NLU_COMPONENTS := bot/nlu/notice_featurizer.py bot/nlu/intent_blend.py bot/nlu/feature_joiner.py bot/core/notices.py
 NLP_INPUTS := bot/nlu/pipeline.py bot/core/catalog/__init__.py $(wildcard bot/core/catalog/*.yml)
 
-.PHONY: help install nlp train run run-cluster shell test eval bench audit lock clean
+.PHONY: help install nlp train run run-cluster shell test test-fast lint format eval bench audit lock clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -69,6 +69,17 @@ test: $(MODEL) ## install, train if needed, validate the data, test the stories,
 	$(RASA) data validate --fail-on-warnings
 	$(RASA) test core --stories tests/ --fail-on-prediction-errors --out results/core
 	$(PY) -m pytest
+
+test-fast: $(INSTALLED) ## the tests that need no model and no servers (unit and action tests), in about a minute
+	$(PY) -m pytest tests/unit tests/actions --hypothesis-profile=quick -q
+
+lint: $(INSTALLED) ## ruff: lint and formatting check (CI runs it before the tests)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(INSTALLED) ## ruff: fix what can be fixed and format the code
+	$(PY) -m ruff check --fix .
+	$(PY) -m ruff format .
 
 eval: $(MODEL) ## NLU quality: 5-fold cross-validation and the held-out set; per-intent F1 in results/
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 \

@@ -1,5 +1,6 @@
 """What every order flow needs from a conversation: the order store, the secret box, the
-customer's identity (signed token or a verified order) and the slots the flows share."""
+customer's identity (signed token or a verified order) and the step the rules start next.
+The slots themselves are named in actions/slots.py."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import REQUESTED_SLOT, FormValidationAction
+from rasa_sdk.forms import FormValidationAction
 from rasa_sdk.interfaces import ACTION_LISTEN_NAME
 
 from actions.dispatch import send
+from actions.slots import AFTER_VERIFICATION, FIX_NEXT, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
 from bot import settings
 from bot.adapters.turns import first_action_of_the_turn
 from bot.core.orders.identity import LockoutPolicy, customer_from_token
@@ -24,12 +26,6 @@ from bot.core.orders.store import OrderStore, OrderStoreUnavailable, UnknownOrde
 from bot.core.replies import ORDERS_UNAVAILABLE
 from bot.core.secrets import SecretBox
 
-VERIFIED_ORDER = "verified_order_id"
-# Which form the rules start next ("verify", "fix_form") or "none": a featurized slot, so the
-# branching is in data/rules and `rasa test core` checks it.
-FIX_NEXT = "fix_next"
-AFTER_VERIFICATION = "after_verification"
-LOOKUP_FAILURES = "lookup_failures"
 LOCKOUT = LockoutPolicy()
 
 logger = logging.getLogger(__name__)
@@ -129,7 +125,7 @@ def verified_order(tracker: Tracker) -> tuple[PortOrder | None, list[EventType]]
     if not customer:
         return None, []
     orders = store.orders_for_customer(customer)
-    wanted = tracker.get_slot("order_id")
+    wanted = tracker.get_slot(ORDER_ID)
     candidates = (
         [o for o in orders if o.order_id == wanted]
         if wanted
@@ -142,7 +138,7 @@ def verified_order(tracker: Tracker) -> tuple[PortOrder | None, list[EventType]]
 
 def verify_first(goal: str) -> list[EventType]:
     """Starts the identity check; `action_after_verification` then carries on with `goal`."""
-    return [SlotSet(AFTER_VERIFICATION, goal), SlotSet("order_verifier", None), SlotSet(FIX_NEXT, "verify")]
+    return [SlotSet(AFTER_VERIFICATION, goal), SlotSet(ORDER_VERIFIER, None), SlotSet(FIX_NEXT, "verify")]
 
 
 def next_step(step: str = "none") -> SlotSet:

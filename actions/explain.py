@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.dispatch import send
+from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY
 from bot.core.catalog import load_catalog
 from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection
 from bot.core.understanding import Understanding, understand
@@ -25,14 +26,14 @@ def _entity(understanding: Understanding, kind: str) -> str | None:
 def explain(dispatcher: CollectingDispatcher, tracker: Tracker, understanding: Understanding) -> list[EventType]:
     """Explains the message's main category; the others wait in `pending_categories`."""
     main, *others = understanding.categories
-    waiting = [c for c in [*(tracker.get_slot("pending_categories") or []), *others] if c != main]
+    waiting = [c for c in [*(tracker.get_slot(PENDING_CATEGORIES) or []), *others] if c != main]
     waiting = list(dict.fromkeys(waiting))
-    carrier = _entity(understanding, "carrier") or tracker.get_slot("losing_carrier")
+    carrier = _entity(understanding, "carrier") or tracker.get_slot(LOSING_CARRIER)
     send(dispatcher, [*explain_rejection(main, carrier, tuple(waiting)), FIX_OFFER])
     return [
-        SlotSet("rejection_category", main),
-        SlotSet("pending_categories", waiting),
-        SlotSet("losing_carrier", carrier),
+        SlotSet(REJECTION_CATEGORY, main),
+        SlotSet(PENDING_CATEGORIES, waiting),
+        SlotSet(LOSING_CARRIER, carrier),
     ]
 
 

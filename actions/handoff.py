@@ -9,16 +9,19 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import needs_order_store, order_store, secret_box, verified_order
-from actions.orders import FIX_SLOTS, clear_fix
+from actions.dispatch import send
+from actions.orders import clear_fix
+from actions.slots import FIX_FIELD_SLOTS, REJECTION_CATEGORY, REQUESTED_SLOT
 from bot import settings
 from bot.core import fixes, notify
+from bot.core.replies import ticket_opened
 from bot.core.secrets import is_ciphertext
 
 
 def collected_fields(tracker: Tracker) -> list[str]:
     """What the customer gave so far, secrets masked."""
     box, lines = secret_box(), []
-    for slot in FIX_SLOTS:
+    for slot in FIX_FIELD_SLOTS:
         value = tracker.get_slot(slot)
         if value is None:
             continue
@@ -35,7 +38,7 @@ class ActionHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, events = verified_order(tracker)
-        category = tracker.get_slot("rejection_category") or "general"
+        category = tracker.get_slot(REJECTION_CATEGORY) or "general"
         summary = "\n".join(
             [
                 f"Conversation: {tracker.sender_id}",
@@ -52,9 +55,5 @@ class ActionHandoff(Action):
             notify.send_ticket(
                 smtp_url, settings.get(settings.SUPPORT_EMAIL, notify.DEFAULT_SUPPORT_ADDRESS), ticket, summary
             )
-        contact = f" at {order.contact_email}" if order and order.contact_email else ""
-        dispatcher.utter_message(
-            text=f"I've passed this to our porting team as ticket {ticket}. "
-            f"Someone will contact you{contact} within one business day."
-        )
-        return events + [ActiveLoop(None), SlotSet("requested_slot", None), *clear_fix()]
+        send(dispatcher, [ticket_opened(ticket, order.contact_email if order else None)])
+        return events + [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *clear_fix()]

@@ -9,8 +9,6 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
-    AFTER_VERIFICATION,
-    VERIFIED_ORDER,
     needs_order_store,
     next_step,
     order_store,
@@ -19,27 +17,41 @@ from actions.conversation import (
     verify_first,
 )
 from actions.dispatch import send
+from actions.slots import (
+    AFTER_VERIFICATION,
+    FIX_FAILURES,
+    FIX_FIELD_SLOTS,
+    LOSING_CARRIER,
+    ORDER_ID,
+    REJECTION_CATEGORY,
+    REQUESTED_SLOT,
+    VERIFIED_ORDER,
+)
 from bot.core import fixes
 from bot.core.catalog import load_catalog
 from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.replies import (
+    ASK_CARRIER_REASON,
+    FIND_ORDER_FIRST,
+    FIX_CANCELLED,
     FIX_OFFER,
-    NEXT_STEPS,
-    PERSON_BUTTON,
-    Button,
-    Reply,
+    FIX_RESTART,
+    NOTHING_TO_RESUBMIT,
+    carrier_notice,
+    confirm_fix,
     explain_rejection,
     field_help,
+    fix_needs_person,
+    fix_resubmitted,
+    fix_started,
+    order_found,
     order_status,
     why_we_ask,
 )
 
-FIX_SLOTS = tuple(fixes.FIELD_CHECKS)
-CONFIRM_BUTTONS = (Button("Yes, resubmit", "/affirm"), Button("No, change nothing", "/deny"))
-
 
 def clear_fix() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in FIX_SLOTS] + [SlotSet("slot_failures", None)]
+    return [SlotSet(slot, None) for slot in FIX_FIELD_SLOTS] + [SlotSet(FIX_FAILURES, None)]
 
 
 def fix_answers(tracker: Tracker, order: PortOrder, category_id: str) -> tuple[list[str], dict]:
@@ -54,44 +66,23 @@ def actor(tracker: Tracker) -> str:
 
 def begin_fix(dispatcher: CollectingDispatcher, tracker: Tracker, order: PortOrder) -> list[EventType]:
     """Asks for what the order's rejection needs, or says who can fix it when the chat can't."""
-    catalog = load_catalog()
-    category_id = tracker.get_slot("rejection_category") or (
+    category_id = tracker.get_slot(REJECTION_CATEGORY) or (
         order.latest_rejection.category if order.latest_rejection else None
     )
     if order.status != OrderStatus.REJECTED:
         send(dispatcher, [order_status(order)])
         return [next_step()]
     if category_id is None:
-        dispatcher.utter_message(text="What reason did the carrier give? Paste the notice or describe it.")
+        send(dispatcher, [ASK_CARRIER_REASON])
         return [next_step()]
-    category = catalog.category(category_id)
-    fields = fixes.fields_to_ask(category, order)
+    fields = fixes.fields_to_ask(load_catalog().category(category_id), order)
     if not fields:
-        send(
-            dispatcher,
-            [
-                Reply(
-                    f"{category.title} can't be fixed by changing the order: "
-                    f"{category.steps[0]} A person from our porting team can take it from "
-                    f"here.",
-                    (PERSON_BUTTON,),
-                )
-            ],
-        )
-        return [SlotSet("rejection_category", category_id), next_step()]
-    intro = (
-        f"Let's fix {order.order_id} ({category.title.lower()}). "
-        + (
-            "Tell me once you've done the step above and I'll resubmit."
-            if category.fix == "checklist"
-            else f"I'll ask for {len(fields)} detail{'s' if len(fields) > 1 else ''}."
-        )
-        + ' Nothing changes until you confirm; say "stop" any time.'
-    )
-    dispatcher.utter_message(text=intro)
+        send(dispatcher, [fix_needs_person(category_id)])
+        return [SlotSet(REJECTION_CATEGORY, category_id), next_step()]
+    send(dispatcher, [fix_started(order.order_id, category_id, fields)])
     return [
-        SlotSet("rejection_category", category_id),
-        SlotSet("losing_carrier", order.losing_carrier),
+        SlotSet(REJECTION_CATEGORY, category_id),
+        SlotSet(LOSING_CARRIER, order.losing_carrier),
         *clear_fix(),
         next_step("fix_form"),
     ]
@@ -105,7 +96,7 @@ class ActionStartFix(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, events = verified_order(tracker)
         if order is None:
-            dispatcher.utter_message(text="First I need to find your order.")
+            send(dispatcher, [FIND_ORDER_FIRST])
             return verify_first("fix")
         return events + begin_fix(dispatcher, tracker, order)
 
@@ -132,7 +123,7 @@ class ActionShowOrder(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, events = verified_order(tracker)
-        if order is None or order.order_id != (tracker.get_slot("order_id") or order.order_id):
+        if order is None or order.order_id != (tracker.get_slot(ORDER_ID) or order.order_id):
             return [SlotSet(VERIFIED_ORDER, None), *verify_first("explain")]
         return events + show_order(dispatcher, order)
 
@@ -142,11 +133,17 @@ def show_order(dispatcher: CollectingDispatcher, order: PortOrder) -> list[Event
     rejection = order.latest_rejection
     if order.status != OrderStatus.REJECTED or rejection is None:
         return [next_step()]
-    dispatcher.utter_message(text=f'The carrier\'s notice said: "{rejection.carrier_text}"')
-    send(dispatcher, [*explain_rejection(rejection.category, order.losing_carrier), FIX_OFFER])
+    send(
+        dispatcher,
+        [
+            carrier_notice(rejection.carrier_text),
+            *explain_rejection(rejection.category, order.losing_carrier),
+            FIX_OFFER,
+        ],
+    )
     return [
-        SlotSet("rejection_category", rejection.category),
-        SlotSet("losing_carrier", order.losing_carrier),
+        SlotSet(REJECTION_CATEGORY, rejection.category),
+        SlotSet(LOSING_CARRIER, order.losing_carrier),
         next_step(),
     ]
 
@@ -164,7 +161,7 @@ class ActionAfterVerification(Action):
         events.append(SlotSet(AFTER_VERIFICATION, None))
         if order is None:
             return events + [next_step()]  # the form already said why (wrong details, or locked out)
-        dispatcher.utter_message(text=f"Thanks, I found {order.order_id}.")
+        send(dispatcher, [order_found(order.order_id)])
         if goal == "fix":
             return events + begin_fix(dispatcher, tracker, order)
         if goal == "status":
@@ -180,13 +177,12 @@ class ActionSummariseFix(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, _ = verified_order(tracker)
-        category_id = tracker.get_slot("rejection_category")
+        category_id = tracker.get_slot(REJECTION_CATEGORY)
         if order is None or category_id is None:
-            dispatcher.utter_message(text='Let\'s start again: say "fix my order".')
+            send(dispatcher, [FIX_RESTART])
             return clear_fix()
         fields, answers = fix_answers(tracker, order, category_id)
-        text = fixes.summary(order, category_id, fields, answers, secret_box())
-        send(dispatcher, [Reply(text, CONFIRM_BUTTONS)])
+        send(dispatcher, [confirm_fix(fixes.summary(order, category_id, fields, answers, secret_box()))])
         return []
 
 
@@ -197,23 +193,17 @@ class ActionApplyFix(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         store, order = order_store(), verified_order(tracker)[0]
-        category_id = tracker.get_slot("rejection_category")
+        category_id = tracker.get_slot(REJECTION_CATEGORY)
         if order is None or category_id is None or order.status != OrderStatus.REJECTED:
-            dispatcher.utter_message(text="There is nothing waiting to be resubmitted.")
+            send(dispatcher, [NOTHING_TO_RESUBMIT])
             return clear_fix()
         fields, answers = fix_answers(tracker, order, category_id)
         change = fixes.changes(fields, answers, secret_box())
         _, split = store.resubmit_corrected(
             order.order_id, change, actor(tracker), note=answers.get(fixes.CHECKLIST_FIELD)
         )
-        text = f"Done: {order.order_id} is corrected and resubmitted to {order.losing_carrier}. {NEXT_STEPS}"
-        if split:
-            text += (
-                f"\n{', '.join(split.numbers)} moved to a new order, {split.order_id}, which needs the "
-                f"details of its own account; we'll e-mail you about it."
-            )
-        dispatcher.utter_message(text=text)
-        return clear_fix() + [SlotSet("rejection_category", None)]
+        send(dispatcher, [fix_resubmitted(order, split)])
+        return clear_fix() + [SlotSet(REJECTION_CATEGORY, None)]
 
 
 class ActionCancelFix(Action):
@@ -223,11 +213,8 @@ class ActionCancelFix(Action):
         return "action_cancel_fix"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        dispatcher.utter_message(
-            text="OK, I've stopped. Nothing on your order was changed. "
-            'Say "fix my order" whenever you want to pick it up again.'
-        )
-        return [ActiveLoop(None), SlotSet("requested_slot", None), SlotSet(AFTER_VERIFICATION, None), *clear_fix()]
+        send(dispatcher, [FIX_CANCELLED])
+        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(AFTER_VERIFICATION, None), *clear_fix()]
 
 
 class ActionExplainWhy(Action):
@@ -235,7 +222,7 @@ class ActionExplainWhy(Action):
         return "action_explain_why"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        send(dispatcher, [why_we_ask(tracker.get_slot("requested_slot"))])
+        send(dispatcher, [why_we_ask(tracker.get_slot(REQUESTED_SLOT))])
         return []
 
 
@@ -246,6 +233,6 @@ class ActionFieldHelp(Action):
         return "action_field_help"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        field = tracker.get_slot("requested_slot") or "order_id"
-        send(dispatcher, [field_help(field, tracker.get_slot("losing_carrier"), offer_person=True)])
+        field = tracker.get_slot(REQUESTED_SLOT) or ORDER_ID
+        send(dispatcher, [field_help(field, tracker.get_slot(LOSING_CARRIER), offer_person=True)])
         return []

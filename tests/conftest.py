@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from hypothesis import settings
 
 from bot.core.secrets import KEY_ENV, generate_key
 from bot.ops.processes import free_port
@@ -17,6 +18,11 @@ from bot.ops.stack import ServerSettings, Stack
 from bot.settings import DEFAULT_MODEL
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
+
+# Property tests: 300 examples each in `make test`; `make test-fast` passes --hypothesis-profile=quick.
+settings.register_profile("thorough", max_examples=300, deadline=None)
+settings.register_profile("quick", max_examples=25, deadline=None)
+settings.load_profile("thorough")
 
 
 def require(condition: bool, reason: str) -> None:

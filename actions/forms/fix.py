@@ -11,15 +11,15 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.conversation import VERIFIED_ORDER, needs_order_store, order_store, secret_box
+from actions.conversation import needs_order_store, order_store, secret_box
 from actions.dispatch import send
+from actions.slots import FIX_FAILURES, REJECTION_CATEGORY, VERIFIED_ORDER
 from bot.core import fixes
 from bot.core.catalog import load_catalog
 from bot.core.orders.records import PortOrder
-from bot.core.replies import field_help
+from bot.core.replies import answer_problem
 from bot.core.validators import ValidationError
 
-FAILURES = "slot_failures"
 FAILURES_BEFORE_HELP = 2
 
 
@@ -31,7 +31,7 @@ class ValidateFixForm(FormValidationAction):
     @staticmethod
     def _order_and_fields(tracker: Tracker) -> tuple[PortOrder | None, list[str]]:
         """The order being fixed and the fields its rejection needs (one store read)."""
-        order_id, category_id = tracker.get_slot(VERIFIED_ORDER), tracker.get_slot("rejection_category")
+        order_id, category_id = tracker.get_slot(VERIFIED_ORDER), tracker.get_slot(REJECTION_CATEGORY)
         if not order_id or not category_id:
             return None, []
         order = order_store().get(order_id)
@@ -53,7 +53,7 @@ class ValidateFixForm(FormValidationAction):
         if not answers:
             return []
         context = fixes.FixContext(order, date.today())
-        failures = dict(tracker.get_slot(FAILURES) or {})
+        failures = dict(tracker.get_slot(FIX_FAILURES) or {})
         box, events = secret_box(), []
         for field, answer in answers.items():
             try:
@@ -62,8 +62,7 @@ class ValidateFixForm(FormValidationAction):
             except ValidationError as problem:
                 value = None
                 failures[field] = failures.get(field, 0) + 1
-                dispatcher.utter_message(text=str(problem))
-                if failures[field] >= FAILURES_BEFORE_HELP:
-                    send(dispatcher, [field_help(field, context.order.losing_carrier, offer_person=True)])
+                explain = failures[field] >= FAILURES_BEFORE_HELP
+                send(dispatcher, answer_problem(problem, field, context.order.losing_carrier, explain))
             events.append(SlotSet(field, value))
-        return events + [SlotSet(FAILURES, failures)]
+        return events + [SlotSet(FIX_FAILURES, failures)]

@@ -18,31 +18,16 @@ from bot.core.orders.records import PortOrder
 from bot.core.secrets import SecretBox, is_ciphertext, mask
 from bot.core.validators import ValidationError
 
+_CATALOG = load_catalog()
 # Fix families whose fields are asked in the chat; the others need the customer elsewhere.
-FORM_FAMILIES = frozenset({"csr", "pin", "signer", "remaining_services", "split", "due_date", "hunt_group"})
-CHECKLIST_FIELD = "checklist_note"
-SECRET_FIELDS = frozenset({"pin", "account_number"})
+FORM_FAMILIES = frozenset(family.id for family in _CATALOG.fix_families if family.asks == "fields")
+NOTE_FAMILIES = frozenset(family.id for family in _CATALOG.fix_families if family.asks == "note")
+CHECKLIST_FIELD = next(field.id for field in _CATALOG.fields if field.note)
+SECRET_FIELDS = frozenset(field.id for field in _CATALOG.fields if field.secret)
 MAX_NOTE_LENGTH = 500
 
 # slot -> glossary term explaining it (for "why do you need this?" and "I don't know")
-FIELD_TERMS = {
-    "order_id": "port_order",
-    "order_verifier": "identity_check",
-    "account_name": "csr",
-    "account_number": "account_number",
-    "btn": "btn",
-    "service_address": "service_address",
-    "service_zip": "service_address",
-    "authorized_name": "authorized_person",
-    "authorized_title": "authorized_person",
-    "authorized_email": "loa",
-    "pin": "pin",
-    "requested_foc_date": "foc",
-    "remaining_disposition": "remaining_services",
-    "pilot_number": "pilot_number",
-    "numbers": "e164",
-    CHECKLIST_FIELD: "losing_carrier",
-}
+FIELD_TERMS = {field.id: field.term for field in _CATALOG.fields}
 
 _PO_BOX = re.compile(r"\b(p\.?\s*o\.?\s*box|post\s+office\s+box)\b", re.IGNORECASE)
 _STREET = re.compile(r"\d+\S*\s+\S+")
@@ -60,7 +45,7 @@ class FixContext:
 
 def fields_to_ask(category: Category, order: PortOrder) -> list[str]:
     """The slots the chat asks for, in order; empty for categories a person must handle."""
-    if category.fix == "checklist":
+    if category.fix in NOTE_FAMILIES:
         return [CHECKLIST_FIELD]
     if category.fix not in FORM_FAMILIES:
         return []
@@ -96,7 +81,8 @@ def short_text(label: str, limit: int) -> Callable[[str, FixContext], str]:
 
 
 def port_date(text: str, context: FixContext) -> str:
-    return validators.port_date(text, context.today).isoformat()
+    carrier = _CATALOG.carrier(context.order.losing_carrier or "")
+    return validators.port_date(text, context.today, carrier.country if carrier else "US").isoformat()
 
 
 def numbers_staying(text: str, context: FixContext) -> list[str]:

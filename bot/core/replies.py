@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.core.catalog import Catalog, load_catalog
-from bot.core.fixes import FIELD_TERMS
+from bot.core.fixes import CHECKLIST_FIELD, FIELD_TERMS
 from bot.core.orders.records import PortOrder
+from bot.core.validators import ValidationError
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,17 @@ def field_help(
     return Reply(text, (PERSON_BUTTON,) if offer_person else ())
 
 
+def answer_problem(
+    problem: ValidationError, field: str, carrier: str | None = None, explain_field: bool = False
+) -> list[Reply]:
+    """What is wrong with a fix answer (the validators word it for the customer); after repeated
+    failures also what the field is, with a person offered."""
+    replies = [Reply(str(problem))]
+    if explain_field:
+        replies.append(field_help(field, carrier, offer_person=True))
+    return replies
+
+
 def why_we_ask(field: str | None, catalog: Catalog | None = None) -> Reply:
     catalog = catalog or load_catalog()
     term = catalog.term(FIELD_TERMS.get(field or "", ""))
@@ -143,3 +155,91 @@ def order_status(order: PortOrder, catalog: Catalog | None = None) -> Reply:
         foc=f" ({order.requested_foc_date.isoformat()})" if order.requested_foc_date else "",
     )
     return Reply(f"Port order {order.order_id} for {', '.join(order.numbers)} {text}")
+
+
+# --- the order flows: identity check, fix, resubmission, handoff ---
+
+ORDER_ID_FORMAT = Reply(
+    "Port order numbers look like PO-12345. You'll find yours in the e-mail we sent when you asked to move your number."
+)
+FIND_ORDER_FIRST = Reply("First I need to find your order.")
+ASK_CARRIER_REASON = Reply("What reason did the carrier give? Paste the notice or describe it.")
+FIX_RESTART = Reply('Let\'s start again: say "fix my order".')
+NOTHING_TO_RESUBMIT = Reply("There is nothing waiting to be resubmitted.")
+FIX_CANCELLED = Reply(
+    'OK, I\'ve stopped. Nothing on your order was changed. Say "fix my order" whenever you want to pick it up again.'
+)
+CONFIRM_BUTTONS = (Button("Yes, resubmit", "/affirm"), Button("No, change nothing", "/deny"))
+
+
+def lookup_failed(tries_left: int) -> Reply:
+    """The same answer for an unknown order and a wrong verifier: it tells an order id guesser nothing."""
+    tries = "1 try" if tries_left == 1 else f"{tries_left} tries"
+    return Reply(
+        "I couldn't match that order number with that ZIP code or e-mail. "
+        f"Please check both and try again ({tries} left)."
+    )
+
+
+def lookup_locked(until: float, now: float) -> Reply:
+    minutes = max(1, round((until - now) / 60))
+    return Reply(
+        "For your security, order look-ups are paused for this conversation after several "
+        f"unsuccessful tries. Please try again in about {minutes} minutes, or ask for a person."
+    )
+
+
+def order_found(order_id: str) -> Reply:
+    return Reply(f"Thanks, I found {order_id}.")
+
+
+def carrier_notice(carrier_text: str) -> Reply:
+    return Reply(f'The carrier\'s notice said: "{carrier_text}"')
+
+
+def fix_started(order_id: str, category_id: str, fields: list[str], catalog: Catalog | None = None) -> Reply:
+    """What the fix of a category asks for (`fields`, or a note once the customer did the first step)."""
+    category = (catalog or load_catalog()).category(category_id)
+    asked = (
+        "Tell me once you've done the step above and I'll resubmit."
+        if fields == [CHECKLIST_FIELD]
+        else f"I'll ask for {len(fields)} detail{'s' if len(fields) > 1 else ''}."
+    )
+    return Reply(
+        f"Let's fix {order_id} ({category.title.lower()}). {asked}"
+        ' Nothing changes until you confirm; say "stop" any time.'
+    )
+
+
+def fix_needs_person(category_id: str, catalog: Catalog | None = None) -> Reply:
+    """For categories the chat can't fix by changing the order."""
+    category = (catalog or load_catalog()).category(category_id)
+    return Reply(
+        f"{category.title} can't be fixed by changing the order: {category.steps[0]} "
+        "A person from our porting team can take it from here.",
+        (PERSON_BUTTON,),
+    )
+
+
+def confirm_fix(summary: str) -> Reply:
+    """The summary of the change (see `fixes.summary`), with a button to resubmit and one to stop."""
+    return Reply(summary, CONFIRM_BUTTONS)
+
+
+def fix_resubmitted(order: PortOrder, split: PortOrder | None = None) -> Reply:
+    """`split`: the new order holding the numbers that were on another account."""
+    text = f"Done: {order.order_id} is corrected and resubmitted to {order.losing_carrier}. {NEXT_STEPS}"
+    if split:
+        text += (
+            f"\n{', '.join(split.numbers)} moved to a new order, {split.order_id}, which needs the "
+            "details of its own account; we'll e-mail you about it."
+        )
+    return Reply(text)
+
+
+def ticket_opened(ticket_id: str, contact_email: str | None = None) -> Reply:
+    contact = f" at {contact_email}" if contact_email else ""
+    return Reply(
+        f"I've passed this to our porting team as ticket {ticket_id}. "
+        f"Someone will contact you{contact} within one business day."
+    )

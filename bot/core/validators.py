@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import date, datetime, timedelta
 
+import holidays
 import phonenumbers
 from phonenumbers import NumberParseException, ValidationResult
 
@@ -169,57 +171,30 @@ def email(text: str) -> str:
 # ----------------------------------------------------------------------------- port dates
 
 
-def _nth_weekday(year: int, month: int, weekday: int, n: int) -> date:
-    """The n-th given weekday of a month; n = -1 means the last one."""
-    if n > 0:
-        first = date(year, month, 1)
-        return first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (n - 1))
-    last = (date(year, month + 1, 1) if month < 12 else date(year + 1, 1, 1)) - timedelta(days=1)
-    return last - timedelta(days=(last.weekday() - weekday) % 7)
+# The holidays on which carriers do not port, by the losing carrier's country (carriers.yml):
+# US federal holidays and Canada's national statutory holidays, each as observed.
+HOLIDAY_KINDS = {"US": "a US federal holiday", "CA": "a Canadian statutory holiday"}
 
 
-def _observed(day: date, name: str) -> tuple[date, str]:
-    """Fixed-date holidays on a weekend are observed on the Friday before or the Monday after."""
-    shift = {5: -1, 6: 1}.get(day.weekday())
-    return (day + timedelta(days=shift), f"{name} (observed)") if shift else (day, name)
+@functools.lru_cache(maxsize=len(HOLIDAY_KINDS))
+def _holidays(country: str) -> holidays.HolidayBase:
+    return holidays.country_holidays(country)  # fills in each year on its first look-up
 
 
-def us_federal_holidays(year: int) -> dict[date, str]:
-    """The days US federal holidays are observed in `year` (carriers do not port on them)."""
-    mon, thu = 0, 3
-    fixed = [
-        _observed(date(year, 1, 1), "New Year's Day"),
-        _observed(date(year, 6, 19), "Juneteenth"),
-        _observed(date(year, 7, 4), "Independence Day"),
-        _observed(date(year, 11, 11), "Veterans Day"),
-        _observed(date(year, 12, 25), "Christmas Day"),
-    ]
-    floating = [
-        (_nth_weekday(year, 1, mon, 3), "Martin Luther King Jr. Day"),
-        (_nth_weekday(year, 2, mon, 3), "Washington's Birthday (Presidents' Day)"),
-        (_nth_weekday(year, 5, mon, -1), "Memorial Day"),
-        (_nth_weekday(year, 9, mon, 1), "Labor Day"),
-        (_nth_weekday(year, 10, mon, 2), "Columbus Day"),
-        (_nth_weekday(year, 11, thu, 4), "Thanksgiving Day"),
-    ]
-    return dict(fixed + floating)
+def holiday_name(day: date, country: str = "US") -> str | None:
+    return _holidays(country).get(day)
 
 
-def holiday_name(day: date) -> str | None:
-    # next year's New Year's Day can be observed on Dec 31 of this one
-    return us_federal_holidays(day.year).get(day) or us_federal_holidays(day.year + 1).get(day)
+def is_business_day(day: date, country: str = "US") -> bool:
+    return day.weekday() < 5 and holiday_name(day, country) is None
 
 
-def is_business_day(day: date) -> bool:
-    return day.weekday() < 5 and holiday_name(day) is None
-
-
-def business_days_after(start: date, n: int) -> date:
-    """The date `n` business days after `start` (weekends and federal holidays skipped)."""
+def business_days_after(start: date, n: int, country: str = "US") -> date:
+    """The date `n` business days after `start` (weekends and the country's holidays skipped)."""
     day = start
     while n > 0:
         day += timedelta(days=1)
-        n -= is_business_day(day)
+        n -= is_business_day(day, country)
     return day
 
 
@@ -261,14 +236,14 @@ def _show(day: date) -> str:
     return f"{day:%A, %B} {day.day}, {day.year}"
 
 
-def port_date(text: str, today: date) -> date:
-    """A requested port (FOC) date the losing carrier can accept, relative to `today`."""
+def port_date(text: str, today: date, country: str = "US") -> date:
+    """A requested port (FOC) date a losing carrier of `country` can accept, relative to `today`."""
     day = _parse_date(text or "", today)
     if day is None:
         raise ValidationError(f"I couldn't read “{(text or '').strip()}” as a date. Please give it {_DATE_EXAMPLES}.")
-    earliest = business_days_after(today, MIN_NOTICE_BUSINESS_DAYS)
+    earliest = business_days_after(today, MIN_NOTICE_BUSINESS_DAYS, country)
     latest = today + timedelta(days=MAX_DAYS_AHEAD)
-    while not is_business_day(latest):
+    while not is_business_day(latest, country):
         latest -= timedelta(days=1)
     window = f"Please pick a business day between {_show(earliest)} and {_show(latest)}."
     if day < today:
@@ -281,8 +256,8 @@ def port_date(text: str, today: date) -> date:
         )
     if day.weekday() >= 5:
         raise ValidationError(f"{_show(day)} is a weekend day, and carriers only port on business days. {window}")
-    if holiday := holiday_name(day):
-        raise ValidationError(f"{_show(day)} is {holiday}, a US federal holiday when carriers don't port. {window}")
+    if holiday := holiday_name(day, country):
+        raise ValidationError(f"{_show(day)} is {holiday}, {HOLIDAY_KINDS[country]} when carriers don't port. {window}")
     if day < earliest:
         raise ValidationError(
             f"{_show(day)} is too soon: the current carrier needs at least {MIN_NOTICE_BUSINESS_DAYS} "

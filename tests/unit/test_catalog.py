@@ -13,8 +13,6 @@ import yaml
 from bot.core.catalog import (
     CATEGORY_IDS,
     DEFAULT_DIRECTORY,
-    FIX_FAMILIES,
-    ORDER_FIELDS,
     Catalog,
     load_catalog,
     lookup_key,
@@ -175,8 +173,8 @@ def test_category_is_complete(catalog: Catalog, category_id: str) -> None:
     assert category.title and category.meaning and category.why
     assert len(category.steps) >= 2
     assert category.phrases and category.codes
-    assert set(category.fields) <= ORDER_FIELDS
-    assert category.fix in FIX_FAMILIES
+    assert set(category.fields) <= {f.id for f in catalog.form_fields("fix_form") if not f.note}
+    assert category.fix in {family.id for family in catalog.fix_families}
     assert set(category.seeds) == SEED_COLUMN[category_id]
 
 
@@ -382,7 +380,7 @@ def test_terms_we_ask_for_say_why(catalog: Catalog, term_id: str) -> None:
 
 @pytest.fixture
 def catalog_dir(tmp_path: Path) -> Path:
-    for name in ("rejections.yml", "carriers.yml", "glossary.yml"):
+    for name in ("rejections.yml", "carriers.yml", "glossary.yml", "fixes.yml", "fields.yml"):
         shutil.copy(DEFAULT_DIRECTORY / name, tmp_path / name)
     return tmp_path
 
@@ -411,8 +409,7 @@ BROKEN = [
     ),
     ("rejections.yml", lambda e: _by(e, "id", "pin_invalid").pop("steps"), ["'pin_invalid'", "missing key(s): steps"]),
     ("rejections.yml", lambda e: e.append(dict(_by(e, "id", "hunt_group"))), ["'hunt_group'", "duplicate id"]),
-    ("rejections.yml", lambda e: e.remove(_by(e, "id", "under_contract")), ["missing categories: under_contract"]),
-    ("rejections.yml", lambda e: _by(e, "id", "pin_invalid").update(id="pin_wrong"), ["'pin_wrong'", "not allowed"]),
+    ("rejections.yml", lambda e: _by(e, "id", "pin_invalid").update(id="PIN-wrong"), ["'PIN-wrong'", "lowercase"]),
     ("rejections.yml", lambda e: _by(e, "id", "btn_invalid").update(fix="magic"), ["'btn_invalid'", "fix 'magic'"]),
     (
         "rejections.yml",
@@ -464,6 +461,14 @@ BROKEN = [
     ),
     ("glossary.yml", lambda e: _by(e, "id", "btn").update(definition=""), ["'btn'", "definition"]),
     ("glossary.yml", lambda e: _by(e, "id", "btn").update(examples=["x"]), ["'btn'", "unknown key(s): examples"]),
+    ("fixes.yml", lambda e: _by(e, "id", "csr").update(asks="everything"), ["'csr'", "asks 'everything'"]),
+    ("fixes.yml", lambda e: e.append(dict(_by(e, "id", "pin"))), ["'pin'", "duplicate id"]),
+    ("fixes.yml", lambda e: e.remove(_by(e, "id", "hunt_group")), ["rejections.yml", "fix 'hunt_group'"]),
+    ("fields.yml", lambda e: _by(e, "id", "btn").update(term="nonsense"), ["'btn'", "term 'nonsense'"]),
+    ("fields.yml", lambda e: _by(e, "id", "btn").update(form="survey"), ["'btn'", "form 'survey'"]),
+    ("fields.yml", lambda e: _by(e, "id", "pin").update(secret="yes"), ["'pin'", "secret must be true or false"]),
+    ("fields.yml", lambda e: _by(e, "id", "btn").update(note=True), ["exactly one field must be the note"]),
+    ("fields.yml", lambda e: e.remove(_by(e, "id", "pilot_number")), ["rejections.yml", "pilot_number not allowed"]),
 ]
 
 
@@ -475,7 +480,7 @@ def test_broken_catalog_is_a_user_error(
     with pytest.raises(UserError) as caught:
         load_catalog(catalog_dir)
     message = str(caught.value)
-    assert str(catalog_dir / file_name) in message
+    assert str(catalog_dir) in message
     for fragment in expected:
         assert fragment in message
 

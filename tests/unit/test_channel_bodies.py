@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.adapters.channels.bodies import MAX_MESSAGE_CHARS, BadRequest, rest_body
@@ -18,7 +18,6 @@ JSON_VALUES = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300), st.sampled_from([JSON, "application/json; charset=utf-8", "text/plain", None]))
 def test_arbitrary_bytes_are_accepted_or_refused_with_a_message(body, content_type):
     try:
@@ -29,7 +28,6 @@ def test_arbitrary_bytes_are_accepted_or_refused_with_a_message(body, content_ty
     assert isinstance(parsed["sender"], str) and isinstance(parsed["message"], str)
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.sampled_from(["sender", "message", "metadata", "other"]), JSON_VALUES))
 def test_accepted_bodies_are_kept_as_sent(payload):
     try:

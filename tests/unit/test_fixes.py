@@ -111,3 +111,12 @@ def test_the_summary_masks_secrets_and_names_moved_numbers():
     text = fixes.summary(order(), "multiple_accounts", ["pin", "numbers"], answers, BOX)
     assert "583920" not in text and "pin: ••••" in text
     assert "moved to a new order of their own: +13055550118" in text and "resubmit" in text
+
+
+def test_the_port_date_follows_the_losing_carriers_country():
+    # July 1 is Canada Day: a business day for a US carrier, not for Rogers
+    june = date(2026, 6, 15)
+    assert fixes.check_answer("requested_foc_date", "July 1", fixes.FixContext(order(), june), BOX) == "2026-07-01"
+    canadian = fixes.FixContext(order(losing_carrier="Rogers"), june)
+    with pytest.raises(ValidationError, match="Canadian statutory holiday"):
+        fixes.check_answer("requested_foc_date", "July 1", canadian, BOX)

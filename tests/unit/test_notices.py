@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.core.catalog import CATEGORY_IDS, load_catalog, words
@@ -159,7 +159,6 @@ NOTICE_PIECES = st.sampled_from(
 )
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.lists(st.one_of(st.text(), NOTICE_PIECES), max_size=8).map(" ".join))
 def test_find_categories_never_raises_and_is_ordered(text: str) -> None:
     matches = find_categories(text)
@@ -219,7 +218,6 @@ def written(wording: str, style, joiner: str) -> str:
     return style(wording).replace(" ", joiner)
 
 
-@settings(max_examples=300, deadline=None)
 @given(st.sampled_from(WORDINGS), FILLER, FILLER, STYLES, JOINERS)
 def test_a_wording_anywhere_in_a_notice_is_found(wording, before, after, style, joiner):
     category, text = wording[0], written(wording[1], style, joiner)
@@ -230,7 +228,6 @@ def test_a_wording_anywhere_in_a_notice_is_found(wording, before, after, style, 
     assert start <= match.start and match.start + len(match.evidence) <= start + len(text)
 
 
-@settings(max_examples=300, deadline=None)
 @given(
     st.lists(st.sampled_from(WORDINGS), min_size=2, max_size=4, unique_by=lambda wording: wording[0]),
     st.lists(FILLER, min_size=5, max_size=5),

@@ -3,6 +3,7 @@
 import asyncore
 import smtpd
 import threading
+import time
 import warnings
 
 from bot.core import notify
@@ -18,15 +19,23 @@ class Inbox(smtpd.SMTPServer):
         self.received.append((rcpttos, data))
 
 
+def serve_until(stop: threading.Event, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not stop.is_set() and time.monotonic() < deadline:
+        asyncore.loop(timeout=0.05, count=1)
+
+
 def test_a_ticket_is_e_mailed_to_support():
     warnings.simplefilter("ignore", DeprecationWarning)
     port = free_port()
     inbox = Inbox(port)
-    loop = threading.Thread(target=asyncore.loop, kwargs={"timeout": 0.1, "count": 100}, daemon=True)
+    done = threading.Event()
+    loop = threading.Thread(target=serve_until, args=(done,), daemon=True)
     loop.start()
     assert notify.send_ticket(
         f"smtp://127.0.0.1:{port}", "support@example.com", "T-100007", "Order: PO-10007\n- pin: ••••"
     )
+    done.set()  # the client has said QUIT and had its answer
     loop.join(timeout=15)
     inbox.close()
     [(recipients, body)] = inbox.received

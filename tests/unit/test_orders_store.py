@@ -3,10 +3,10 @@ from datetime import date, datetime, timedelta, timezone
 import jwt
 import pytest
 
+from bot import settings
 from bot.core.errors import UserError
 from bot.core.orders.demo import seed_demo
 from bot.core.orders.identity import LockoutPolicy, customer_from_token, verify
-from bot import settings
 from bot.core.orders.records import NewOrder, OrderStatus
 from bot.core.orders.store import InvalidChange, OrderStore, UnknownOrder
 from bot.core.secrets import KEY_ENV, SecretBox, generate_key

@@ -1,9 +1,57 @@
+from datetime import datetime, timezone
+
 import pytest
 
 from bot.core.catalog import CATEGORY_IDS, load_catalog
-from bot.core.replies import clarify_rejection, define_term, explain_rejection
+from bot.core.fixes import CHECKLIST_FIELD
+from bot.core.orders.records import OrderStatus, PortOrder
+from bot.core.replies import (
+    NEXT_STEPS,
+    PERSON_BUTTON,
+    Reply,
+    answer_problem,
+    carrier_notice,
+    clarify_rejection,
+    confirm_fix,
+    define_term,
+    explain_rejection,
+    fix_needs_person,
+    fix_resubmitted,
+    fix_started,
+    lookup_failed,
+    lookup_locked,
+    order_found,
+    ticket_opened,
+)
+from bot.core.validators import ValidationError
 
 CATALOG = load_catalog()
+NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
+
+
+def order(order_id: str = "PO-10007", numbers: tuple[str, ...] = ("+14045550107",)) -> PortOrder:
+    return PortOrder(
+        order_id=order_id,
+        status=OrderStatus.REJECTED,
+        numbers=numbers,
+        losing_carrier="T-Mobile",
+        account_name="Peachtree Dental",
+        service_zip="30309",
+        contact_email="office@example.com",
+        customer_id=None,
+        account_number=None,
+        btn=None,
+        has_pin=False,
+        service_address=None,
+        authorized_name=None,
+        authorized_title=None,
+        authorized_email=None,
+        requested_foc_date=None,
+        remaining_disposition=None,
+        pilot_number=None,
+        created_at=NOW,
+        updated_at=NOW,
+    )
 
 
 @pytest.mark.parametrize("category_id", CATEGORY_IDS)
@@ -42,3 +90,83 @@ def test_clarifying_offers_the_candidates_and_a_way_out():
     payloads = [b.payload for b in reply.buttons]
     assert payloads == ["/rejection_pin_invalid", "/rejection_account_number", "/port_rejected"]
     assert clarify_rejection([]).buttons == ()
+
+
+def test_a_failed_lookup_says_how_many_tries_are_left():
+    assert lookup_failed(2).text == (
+        "I couldn't match that order number with that ZIP code or e-mail. "
+        "Please check both and try again (2 tries left)."
+    )
+    assert lookup_failed(1).text.endswith("(1 try left).")
+
+
+def test_a_locked_lookup_says_when_to_try_again_in_whole_minutes():
+    assert lookup_locked(until=1_000_900.0, now=1_000_000.0).text == (
+        "For your security, order look-ups are paused for this conversation after several "
+        "unsuccessful tries. Please try again in about 15 minutes, or ask for a person."
+    )
+    assert "about 1 minutes" in lookup_locked(until=1_000_010.0, now=1_000_000.0).text  # never "about 0"
+
+
+def test_the_order_and_its_notice_are_named_as_given():
+    assert order_found("PO-10007").text == "Thanks, I found PO-10007."
+    assert carrier_notice("PASSCODE_PIN_INVALID").text == 'The carrier\'s notice said: "PASSCODE_PIN_INVALID"'
+
+
+def test_starting_a_fix_says_how_many_details_it_asks():
+    title = CATALOG.category("authorized_signer").title.lower()
+    fields = ["authorized_name", "authorized_title"]
+    assert fix_started("PO-10007", "authorized_signer", fields).text == (
+        f"Let's fix PO-10007 ({title}). I'll ask for 2 details. "
+        'Nothing changes until you confirm; say "stop" any time.'
+    )
+    assert "I'll ask for 1 detail." in fix_started("PO-10007", "pin_invalid", ["pin"]).text
+
+
+def test_a_checklist_fix_waits_for_the_customer_to_do_the_step():
+    title = CATALOG.category("unpaid_balance").title.lower()
+    assert fix_started("PO-10001", "unpaid_balance", [CHECKLIST_FIELD]).text == (
+        f"Let's fix PO-10001 ({title}). Tell me once you've done the step above and I'll resubmit. "
+        'Nothing changes until you confirm; say "stop" any time.'
+    )
+
+
+def test_a_category_the_chat_cannot_fix_offers_a_person():
+    category = CATALOG.category("not_portable")
+    reply = fix_needs_person("not_portable")
+    assert reply.text == (
+        f"{category.title} can't be fixed by changing the order: {category.steps[0]} "
+        "A person from our porting team can take it from here."
+    )
+    assert reply.buttons == (PERSON_BUTTON,)
+
+
+def test_the_summary_is_confirmed_or_declined_with_buttons():
+    reply = confirm_fix("Here is what I'll do")
+    assert reply.text == "Here is what I'll do" and [b.payload for b in reply.buttons] == ["/affirm", "/deny"]
+
+
+def test_a_resubmission_names_the_carrier_and_any_order_split_off():
+    resubmitted = order()
+    done = f"Done: PO-10007 is corrected and resubmitted to T-Mobile. {NEXT_STEPS}"
+    assert fix_resubmitted(resubmitted).text == done
+    split = order("PO-10020", ("+14045550108", "+14045550109"))
+    assert fix_resubmitted(resubmitted, split).text == (
+        f"{done}\n+14045550108, +14045550109 moved to a new order, PO-10020, which needs the "
+        "details of its own account; we'll e-mail you about it."
+    )
+
+
+def test_a_ticket_says_who_will_contact_the_customer_and_where():
+    assert ticket_opened("T-1001", "office@example.com").text == (
+        "I've passed this to our porting team as ticket T-1001. "
+        "Someone will contact you at office@example.com within one business day."
+    )
+    assert ticket_opened("T-1001").text.endswith("Someone will contact you within one business day.")
+
+
+def test_a_bad_answer_is_explained_and_after_repeated_failures_a_person_is_offered():
+    problem = ValidationError("That PIN is too short.")
+    assert answer_problem(problem, "pin") == [Reply("That PIN is too short.")]
+    first, help_ = answer_problem(problem, "pin", "T-Mobile", explain_field=True)
+    assert first.text == "That PIN is too short." and "T-Mobile" in help_.text and help_.buttons == (PERSON_BUTTON,)

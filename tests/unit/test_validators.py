@@ -155,13 +155,15 @@ def test_email_rejects_malformed_addresses(text):
 TUESDAY = date(2026, 12, 1)  # earliest port date: Fri Dec 4; latest: Thu Dec 31
 
 
-def test_us_federal_holidays_2026():
-    assert validators.us_federal_holidays(2026) == {
+def test_us_holidays_2026_on_weekdays_are_not_business_days():
+    weekdays_2026 = [date(2026, 1, 1) + timedelta(days=n) for n in range(365)]
+    closed = {day: validators.holiday_name(day) for day in weekdays_2026 if day.weekday() < 5}
+    assert {day: name for day, name in closed.items() if name} == {
         date(2026, 1, 1): "New Year's Day",
         date(2026, 1, 19): "Martin Luther King Jr. Day",
-        date(2026, 2, 16): "Washington's Birthday (Presidents' Day)",
+        date(2026, 2, 16): "Washington's Birthday",
         date(2026, 5, 25): "Memorial Day",
-        date(2026, 6, 19): "Juneteenth",
+        date(2026, 6, 19): "Juneteenth National Independence Day",
         date(2026, 7, 3): "Independence Day (observed)",
         date(2026, 9, 7): "Labor Day",
         date(2026, 10, 12): "Columbus Day",
@@ -169,6 +171,15 @@ def test_us_federal_holidays_2026():
         date(2026, 11, 26): "Thanksgiving Day",
         date(2026, 12, 25): "Christmas Day",
     }
+
+
+def test_canadian_carriers_follow_canadas_holidays():
+    canada_day, us_thanksgiving = date(2026, 7, 1), date(2026, 11, 26)
+    assert not validators.is_business_day(canada_day, "CA") and validators.is_business_day(canada_day, "US")
+    assert validators.is_business_day(us_thanksgiving, "CA") and not validators.is_business_day(us_thanksgiving)
+    with pytest.raises(ValidationError, match="Canada Day, a Canadian statutory holiday"):
+        validators.port_date("July 1", date(2026, 6, 15), "CA")
+    assert validators.port_date("Nov 26", date(2026, 11, 2), "CA") == us_thanksgiving
 
 
 def test_new_years_day_on_a_saturday_is_observed_the_friday_before():

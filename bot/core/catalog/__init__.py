@@ -1,6 +1,9 @@
-"""The catalog: rejection categories, losing carriers and glossary terms, read from YAML.
+"""The catalog: rejection categories, fix families, asked fields, losing carriers and glossary
+terms, read from YAML. It is the one source of these lists: the category ids (the public
+contract), the fix families and the fields the forms ask come from here, and a test checks that
+domain.yml and the rules agree with it.
 
-`load_catalog()` reads rejections.yml, carriers.yml and glossary.yml from this directory,
+`load_catalog()` reads the YAML files of this directory,
 checks them (a broken entry raises `UserError` naming the file and the entry) and returns
 frozen records, so the rest of the bot can trust ids, fields and aliases as given.
 """
@@ -22,75 +25,17 @@ from bot.core.errors import UserError
 
 DEFAULT_DIRECTORY = Path(__file__).resolve().parent
 REJECTIONS_FILE, CARRIERS_FILE, GLOSSARY_FILE = "rejections.yml", "carriers.yml", "glossary.yml"
+FIXES_FILE, FIELDS_FILE = "fixes.yml", "fields.yml"
 
-# The public contract: NLU intents, stories and stored rejection histories use these ids.
-CATEGORY_IDS: tuple[str, ...] = (
-    "unpaid_balance",
-    "name_mismatch",
-    "address_mismatch",
-    "all_info_mismatch",
-    "inactive_number",
-    "authorized_signer",
-    "pin_invalid",
-    "account_number",
-    "btn_invalid",
-    "not_portable",
-    "resold_account",
-    "multiple_accounts",
-    "remaining_services",
-    "port_freeze",
-    "hunt_group",
-    "pending_order",
-    "under_contract",
-    "google_voice_unlock",
-    "missing_documents",
-    "due_date_rejected",
-    "number_not_on_account",
-    "toll_free_resporg",
-)
 INTENT_PREFIX = "rejection_"
 
-# PortOrder field names a fix may change (the order model uses the same names).
-ORDER_FIELDS = frozenset(
-    {
-        "order_id",
-        "customer_id",
-        "contact_email",
-        "numbers",
-        "losing_carrier",
-        "account_number",
-        "btn",
-        "pin",
-        "account_name",
-        "service_address",
-        "service_zip",
-        "authorized_name",
-        "authorized_title",
-        "authorized_email",
-        "requested_foc_date",
-        "remaining_disposition",
-        "pilot_number",
-        "status",
-    }
-)
-# How a category is fixed in the chat; each family is one form or flow.
-FIX_FAMILIES = frozenset(
-    {
-        "csr",
-        "pin",
-        "signer",
-        "remaining_services",
-        "split",
-        "due_date",
-        "hunt_group",
-        "checklist",
-        "handoff",
-    }
-)
+FORMS = frozenset({"verify_form", "fix_form"})
+ASKS = frozenset({"fields", "note", "nothing"})
 SEEDS = frozenset({"000", "001", "beyond"})
 CARRIER_KINDS = frozenset({"wireless", "wireline", "cable", "voip"})
 COUNTRIES = frozenset({"US", "CA"})
 _CODE = re.compile(r"[A-Za-z0-9_]+")
+_ID = re.compile(r"[a-z][a-z0-9_]*")  # category, family and field ids: intent and slot names
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe loader, in C when built
 
 
@@ -128,6 +73,26 @@ class Category:
 
 
 @dataclass(frozen=True)
+class FixFamily:
+    """How the chat fixes a category: what it asks (`fields`, a `note`, or `nothing`)."""
+
+    id: str
+    asks: str
+    about: str
+
+
+@dataclass(frozen=True)
+class Field:
+    """A slot a form asks for; in the fix form, the PortOrder field it changes (a note is not one)."""
+
+    id: str
+    form: str
+    term: str
+    secret: bool = False
+    note: bool = False
+
+
+@dataclass(frozen=True)
 class Carrier:
     name: str
     kind: str
@@ -149,6 +114,8 @@ class Term:
 @dataclass(frozen=True)
 class Catalog:
     categories: tuple[Category, ...]
+    fix_families: tuple[FixFamily, ...]
+    fields: tuple[Field, ...]
     carriers: tuple[Carrier, ...]
     terms: tuple[Term, ...]
     # lookup_key(name or alias) -> record; built and checked for clashes by the loader
@@ -160,7 +127,19 @@ class Catalog:
         try:
             return self._categories_by_id[category_id]
         except KeyError:
-            raise UserError(f"unknown rejection category {category_id!r}; known: {', '.join(CATEGORY_IDS)}") from None
+            known = ", ".join(self._categories_by_id)
+            raise UserError(f"unknown rejection category {category_id!r}; known: {known}") from None
+
+    @property
+    def category_ids(self) -> tuple[str, ...]:
+        return tuple(self._categories_by_id)
+
+    def fix_family(self, family_id: str) -> FixFamily:
+        return next(family for family in self.fix_families if family.id == family_id)
+
+    def form_fields(self, form: str) -> tuple[Field, ...]:
+        """The fields `form` asks for, in the order of fields.yml (the order domain.yml lists)."""
+        return tuple(f for f in self.fields if f.form == form)
 
     def carrier(self, text: str) -> Carrier | None:
         """The carrier a customer means by `text` ("at and t", "T-Mobile", "vzw"), if any."""
@@ -194,10 +173,17 @@ def _bundled_catalog() -> Catalog:
 
 def _read_catalog(directory: Path) -> Catalog:
     carriers, carriers_by_key = _read_carriers(directory / CARRIERS_FILE)
-    categories = _read_categories(directory / REJECTIONS_FILE, {c.name for c in carriers})
     terms, terms_by_key = _read_terms(directory / GLOSSARY_FILE)
+    families = _read_fix_families(directory / FIXES_FILE)
+    fields = _read_fields(directory / FIELDS_FILE, {t.id for t in terms})
+    order_fields = frozenset(f.id for f in fields if f.form == "fix_form" and not f.note)
+    categories = _read_categories(
+        directory / REJECTIONS_FILE, {c.name for c in carriers}, {f.id for f in families}, order_fields
+    )
     return Catalog(
         categories=categories,
+        fix_families=families,
+        fields=fields,
         carriers=carriers,
         terms=terms,
         _categories_by_id=MappingProxyType({c.id: c for c in categories}),
@@ -295,16 +281,66 @@ def _index(entries: list[tuple[_Entry, _R]], keys_of: Callable[[_R], Iterable[st
     return {key: record for key, (_, record) in index.items()}
 
 
-def _read_categories(path: Path, carrier_names: set[str]) -> tuple[Category, ...]:
+def _identifier(entry: _Entry, key: str, seen: set[str]) -> str:
+    """An id that can be an intent or slot name, not used before in its file."""
+    value = entry.text(key)
+    if not _ID.fullmatch(value):
+        raise entry.error(f"{key} {value!r} must be lowercase letters, digits and underscores")
+    if value in seen:
+        raise entry.error(f"duplicate {key}")
+    seen.add(value)
+    return value
+
+
+def _flag(entry: _Entry, key: str) -> bool:
+    value = entry.data.get(key, False)
+    if not isinstance(value, bool):
+        raise entry.error(f"{key} must be true or false")
+    return value
+
+
+def _read_fix_families(path: Path) -> tuple[FixFamily, ...]:
+    seen: set[str] = set()
+    families = []
+    for entry in _entries(path, "id"):
+        entry.check_keys(("id", "asks", "about"))
+        families.append(
+            FixFamily(id=_identifier(entry, "id", seen), asks=entry.choice("asks", ASKS), about=entry.text("about"))
+        )
+    return tuple(families)
+
+
+def _read_fields(path: Path, term_ids: set[str]) -> tuple[Field, ...]:
+    seen: set[str] = set()
+    fields = []
+    for entry in _entries(path, "id"):
+        entry.check_keys(("id", "form", "term"), ("secret", "note"))
+        field_id = _identifier(entry, "id", seen)
+        term = entry.choice("term", frozenset(term_ids))
+        fields.append(
+            Field(
+                id=field_id,
+                form=entry.choice("form", FORMS),
+                term=term,
+                secret=_flag(entry, "secret"),
+                note=_flag(entry, "note"),
+            )
+        )
+    if sum(f.note for f in fields) != 1:
+        raise UserError(f"{path}: exactly one field must be the note (note: true)")
+    return tuple(fields)
+
+
+def _read_categories(
+    path: Path, carrier_names: set[str], families: set[str], order_fields: frozenset[str]
+) -> tuple[Category, ...]:
     by_id: dict[str, Category] = {}
     seen_wordings: set[tuple[str, ...]] = set()
     for entry in _entries(path, "id"):
         entry.check_keys(
             ("id", "title", "seeds", "meaning", "why", "steps", "fields", "fix", "carrier_notes", "notice")
         )
-        category_id = entry.choice("id", frozenset(CATEGORY_IDS))
-        if category_id in by_id:
-            raise entry.error("duplicate id")
+        category_id = _identifier(entry, "id", set(by_id))
         notice = entry.data["notice"]
         if not isinstance(notice, dict) or set(notice) != {"phrases", "codes"}:
             raise entry.error("notice must be a mapping with exactly the keys phrases and codes")
@@ -334,16 +370,15 @@ def _read_categories(path: Path, carrier_names: set[str]) -> tuple[Category, ...
             meaning=entry.text("meaning"),
             why=entry.text("why"),
             steps=entry.texts("steps"),
-            fields=entry.choices("fields", ORDER_FIELDS, may_be_empty=True),
-            fix=entry.choice("fix", FIX_FAMILIES),
+            fields=entry.choices("fields", order_fields, may_be_empty=True),
+            fix=entry.choice("fix", frozenset(families)),
             carrier_notes=MappingProxyType({k: v.strip() for k, v in notes.items()}),
             phrases=phrases,
             codes=codes,
         )
-    missing = [category_id for category_id in CATEGORY_IDS if category_id not in by_id]
-    if missing:
-        raise UserError(f"{path}: missing categories: {', '.join(missing)}")
-    return tuple(by_id[category_id] for category_id in CATEGORY_IDS)
+    if not by_id:
+        raise UserError(f"{path}: no categories")
+    return tuple(by_id.values())
 
 
 def _read_carriers(path: Path) -> tuple[tuple[Carrier, ...], dict[str, Carrier]]:
@@ -387,3 +422,8 @@ def _read_terms(path: Path) -> tuple[tuple[Term, ...], dict[str, Term]]:
         )
     by_key = _index(records, lambda term: (term.id, term.term) + term.aliases)
     return tuple(record for _, record in records), by_key
+
+
+# The public contract, in the order of rejections.yml: NLU intents (`rejection_<id>`), stories and
+# stored rejection histories use these ids.
+CATEGORY_IDS: tuple[str, ...] = load_catalog().category_ids
