@@ -25,9 +25,7 @@ RUN python -m bot build-nlp --output build/spacy_pipeline \
         --fixed-model-name assistant \
  && rm -rf .rasa \
  && mkdir -p var \
- && python -c "import yaml; from bot.ops.launcher import CREDENTIALS_TEMPLATE, effective_credentials; \
-print(yaml.safe_dump(effective_credentials(yaml.safe_load(CREDENTIALS_TEMPLATE.read_text()), {})))" \
-        > var/credentials.yml
+ && python -m bot credentials --output var/credentials.yml
 
 # The servers only read /app; they run as a user without write access to it.
 RUN useradd --create-home --uid 10001 porting

@@ -10,6 +10,7 @@ import re
 import secrets
 from pathlib import Path
 
+import yaml
 from cryptography.fernet import Fernet
 
 from bot import settings
@@ -70,4 +71,14 @@ def effective_credentials(template: dict, env: dict[str, str]) -> dict:
         if set(unset.values()) - OPTIONAL_CREDENTIALS:
             continue  # a required variable is unset: the channel stays off
         channels[channel] = {key: value for key, value in options.items() if key not in unset} if options else options
+    return channels
+
+
+def write_credentials(path: Path, env: dict[str, str]) -> dict:
+    """Writes the channels of credentials.yml that `env` enables to `path`; returns them."""
+    channels = effective_credentials(yaml.safe_load(settings.CREDENTIALS_TEMPLATE.read_text()), env)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "# Written by `python -m bot` from credentials.yml; do not edit.\n" + yaml.safe_dump(channels, sort_keys=False)
+    )
     return channels

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from bot import settings as project
+from bot.ops.env_file import write_credentials
 from bot.ops.stack import ServerSettings, Stack, supervise
 
 
@@ -79,6 +80,12 @@ def server_options(var_dir: Path = project.DEFAULT_VAR_DIR, web_port: bool = Tru
     return options
 
 
+def _credentials_command(args: argparse.Namespace) -> int:
+    channels = write_credentials(args.output, project.environment())
+    print(f"Wrote {args.output}: channels {', '.join(channels) or 'none'}")
+    return 0
+
+
 def register(subparsers) -> None:
     run = subparsers.add_parser("run", parents=[server_options()], help="start the action server and the Rasa server")
     run.set_defaults(func=_run_command)
@@ -86,3 +93,8 @@ def register(subparsers) -> None:
         "shell", parents=[server_options(web_port=False)], help="chat in the terminal (rasa shell)"
     )
     shell.set_defaults(func=_shell_command)
+    credentials = subparsers.add_parser(
+        "credentials", help="write the credentials file Rasa reads: the channels whose variables are set"
+    )
+    credentials.add_argument("--output", type=Path, default=project.DEFAULT_VAR_DIR / "credentials.yml")
+    credentials.set_defaults(func=_credentials_command)

@@ -1,16 +1,18 @@
-"""Throwaway PostgreSQL and Redis servers for the local cluster and the tests.
+"""Throwaway PostgreSQL, Redis and HAProxy servers for the local cluster and the tests.
 
-Both run from Debian's own binaries (`apt-get install postgresql redis-server`), listen on
-127.0.0.1 only, on a free port, and keep their files in a folder the caller gives, so several
-can run side by side. Run as root, PostgreSQL runs as the `postgres` user; when that user cannot
-reach the given folder (pytest's are private to root), its data goes to a temporary folder of its
-own, deleted on stop. Each server dies with the process that started it (PDEATHSIG), like the
-launcher's servers.
+They run from Debian's own binaries (`apt-get install postgresql redis-server haproxy`), listen on
+127.0.0.1 only (PostgreSQL and Redis on a free port), and keep their files in a folder the caller
+gives, so several can run side by side. Run as root, PostgreSQL runs as the `postgres` user; when
+that user cannot reach the given folder (pytest's are private to root), its data goes to a
+temporary folder of its own, deleted on stop. Each server dies with the process that started it
+(PDEATHSIG), like the launcher's servers.
 
     with LocalPostgres(folder / "pg", databases=("orders", "tracker")) as pg, \\
-         LocalRedis(folder / "redis") as redis:
+         LocalRedis(folder / "redis") as redis, \\
+         LocalHAProxy(folder / "haproxy", [ProxyGroup("rasa", 5005, [5006, 5007])]):
         pg.url("orders")   # postgresql://porting:...@127.0.0.1:PORT/orders
         redis.url          # redis://:...@127.0.0.1:PORT/0
+                           # http://127.0.0.1:5005 -> 5006, 5007 in turn
 """
 
 from __future__ import annotations
@@ -22,11 +24,13 @@ import pwd
 import secrets
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
@@ -34,11 +38,14 @@ import redis
 from psycopg2 import sql
 
 from bot.core.errors import UserError
-from bot.ops.processes import die_with_parent, free_port, wait_or_kill, wait_until_ready
+from bot.ops.processes import die_with_parent, free_port, port_in_use, wait_or_kill, wait_until_ready
+from bot.settings import PROJECT_ROOT
 
 POSTGRES_BIN_GLOB = "/usr/lib/postgresql/*/bin"
 # initdb and postgres refuse to run as root: as root, they run as Debian's `postgres` user
 POSTGRES_OS_USER = "postgres"
+# docker-compose.yml's load balancer; LocalHAProxy runs its global and defaults sections
+HAPROXY_CONFIG = PROJECT_ROOT / "deploy" / "haproxy.cfg"
 
 
 def postgres_program(name: str) -> str:
@@ -80,10 +87,14 @@ class _Server:
     name = "server"
     stop_signal = signal.SIGTERM
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, ports: list[int] | None = None):
         self.folder = Path(folder)
-        self.port = free_port()
+        self.ports = ports or [free_port()]  # where it listens: the ports given, else a free one
         self.process: subprocess.Popen | None = None
+
+    @property
+    def port(self) -> int:
+        return self.ports[0]
 
     @property
     def log(self) -> Path:
@@ -107,7 +118,7 @@ class _Server:
             self.process,
             self.log,
             self.name,
-            f"accept connections on port {self.port}",
+            f"accept connections on port {', '.join(str(port) for port in self.ports)}",
         )
 
     def stop(self) -> None:
@@ -306,3 +317,74 @@ class LocalRedis(_Server):
 
     def client(self) -> redis.Redis:
         return redis.Redis(host="127.0.0.1", port=self.port, password=self.password, socket_timeout=3)
+
+
+@dataclass(frozen=True)
+class ProxyGroup:
+    """Servers HAProxy spreads requests over, in turn: `port` in front of `servers` (127.0.0.1
+    ports), each checked with GET `health_path` so one that stops is skipped."""
+
+    name: str
+    port: int
+    servers: list[int]
+    health_path: str = "/"
+
+
+def _global_and_defaults(config: str) -> str:
+    """The global and defaults sections of an HAProxy config (a section runs from its unindented
+    keyword line to the next one)."""
+    kept, keep = [], False
+    for line in config.splitlines():
+        if line[:1].isalpha():
+            keep = line.split()[0] in ("global", "defaults")
+        if keep:
+            kept.append(line)
+    return "\n".join(kept) + "\n"
+
+
+class LocalHAProxy(_Server):
+    """HAProxy on 127.0.0.1 with one frontend and backend per group, with the settings of
+    deploy/haproxy.cfg (round robin, health checks, a refused connection retried on another
+    server, JSON errors), so the local cluster balances as docker-compose.yml does."""
+
+    name = "haproxy"
+
+    def __init__(self, folder: Path, groups: list[ProxyGroup]):
+        super().__init__(folder, [group.port for group in groups])
+        self.groups = groups
+
+    @property
+    def config(self) -> Path:
+        return self.folder / "haproxy.cfg"
+
+    def _start(self, timeout: float) -> None:
+        # /usr/sbin, where Debian puts it, is not on a normal user's PATH
+        program = shutil.which("haproxy") or shutil.which("haproxy", path="/usr/sbin")
+        if not program:
+            raise UserError("haproxy is not installed (apt-get install haproxy)")
+        # checked first: the readiness probe would take another server on the port for HAProxy
+        busy = [str(port) for port in self.ports if port_in_use(port)]
+        if busy:
+            raise UserError(f"haproxy cannot listen on port {', '.join(busy)}: already in use")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.config.touch(mode=0o600)
+        self.config.write_text(self._config_text())
+        self._spawn([program, "-f", str(self.config), "-db"])  # -db: no daemon, it stays our child
+        self._wait_until(self._accepting, timeout)
+
+    def _config_text(self) -> str:
+        sections = [_global_and_defaults(HAPROXY_CONFIG.read_text())]
+        for group in self.groups:
+            servers = "".join(
+                f"    server {group.name}-{number} 127.0.0.1:{port}\n"
+                for number, port in enumerate(group.servers, start=1)
+            )
+            sections.append(
+                f"frontend {group.name}\n    bind 127.0.0.1:{group.port}\n    default_backend {group.name}\n\n"
+                f"backend {group.name}\n    option httpchk GET {group.health_path}\n{servers}"
+            )
+        return "\n".join(sections)
+
+    def _accepting(self) -> None:
+        for port in self.ports:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()

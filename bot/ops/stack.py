@@ -14,14 +14,12 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
 from bot import settings as project
 from bot.core.errors import UserError
 from bot.core.orders.demo import seed_demo
 from bot.core.orders.store import OrderStore
 from bot.core.secrets import SecretBox
-from bot.ops.env_file import SLACK_CHANNEL, effective_credentials, ensure_env_file
+from bot.ops.env_file import SLACK_CHANNEL, ensure_env_file, write_credentials
 from bot.ops.processes import die_with_parent, port_in_use, wait_for_http, wait_or_kill
 from bot.ops.web.server import WidgetServer, serve
 
@@ -179,13 +177,7 @@ class Stack:
 
     def write_credentials(self) -> None:
         """Writes the channels to enable into var/credentials.yml; secrets stay in the environment."""
-        self.channels = effective_credentials(
-            yaml.safe_load(project.CREDENTIALS_TEMPLATE.read_text()), self.environment()
-        )
-        self.settings.credentials_file.write_text(
-            "# Written by `python -m bot run` from credentials.yml; do not edit.\n"
-            + yaml.safe_dump(self.channels, sort_keys=False)
-        )
+        self.channels = write_credentials(self.settings.credentials_file, self.environment())
 
     def _spawn(self, name: str, command: list[str]) -> None:
         # A session of its own: Ctrl-C reaches the launcher, which stops children in order.

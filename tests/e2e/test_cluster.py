@@ -1,5 +1,5 @@
 """The production profile under load: two Rasa replicas sharing a PostgreSQL tracker store and a
-Redis lock store, two action servers behind a proxy, port orders on PostgreSQL.
+Redis lock store, two action servers, port orders on PostgreSQL, HAProxy in front of each group.
 
 Fifty customers fix a PIN rejection at the same time, each sending its messages to replica A
 and replica B in turn. Every conversation must come out whole: each message stored once, in
@@ -12,6 +12,7 @@ import asyncio
 import os
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 import aiohttp
 import pytest
@@ -197,13 +198,35 @@ def test_two_messages_of_one_conversation_at_once_on_two_replicas_are_both_kept(
         assert last_action["name"] == "action_listen"
 
 
-def test_the_proxy_forwards_to_a_replica(cluster):
-    response = requests.post(
-        f"{cluster.settings.rasa_url}/webhooks/rest/webhook",
-        json={"sender": f"cluster-proxy-{os.getpid()}", "message": "hello"},
-        timeout=120,
-    )
-    assert response.status_code == 200
-    assert response.json() and response.json()[0]["recipient_id"] == f"cluster-proxy-{os.getpid()}"
+def logged_servers(log: Path, since: int, request: str, count: int) -> list[str]:
+    """The backend/server names of the `request`s HAProxy logged after byte `since` of its log;
+    waits for `count` of them, as a request is logged once its reply has gone out."""
+    deadline = time.monotonic() + 5
+    while True:
+        with log.open("rb") as file:
+            file.seek(since)
+            lines = file.read().decode(errors="replace").splitlines()
+        found = [line.split()[3] for line in lines if line.endswith(f" {request}")]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def test_haproxy_passes_requests_to_the_replicas_in_turn(cluster):
+    haproxy = cluster.haproxy
+    assert haproxy.process.poll() is None
+    assert Path(f"/proc/{haproxy.process.pid}/exe").resolve().name == "haproxy"
+    logged = haproxy.log.stat().st_size
+    for turn in range(2):
+        sender = f"cluster-proxy-{turn}-{os.getpid()}"
+        response = requests.post(
+            f"{cluster.settings.rasa_url}/webhooks/rest/webhook",
+            json={"sender": sender, "message": "hello"},
+            timeout=120,
+        )
+        assert response.status_code == 200
+        assert response.json() and response.json()[0]["recipient_id"] == sender
     status = requests.get(f"{cluster.settings.rasa_url}/status", params={"token": cluster.api_token}, timeout=60)
     assert status.status_code == 200 and status.json()["model_file"].endswith(".tar.gz")
+    served = logged_servers(haproxy.log, logged, "POST /webhooks/rest/webhook", count=2)
+    assert sorted(served) == ["rasa/rasa-1", "rasa/rasa-2"]

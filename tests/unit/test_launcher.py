@@ -1,9 +1,11 @@
 import socket
 
 import pytest
+import yaml
 
+from bot.__main__ import main
 from bot.core.errors import UserError
-from bot.ops.env_file import ensure_env_file, read_env_file
+from bot.ops.env_file import SLACK_CHANNEL, ensure_env_file, read_env_file
 from bot.ops.processes import port_in_use
 from bot.ops.stack import ServerSettings, Stack
 
@@ -56,3 +58,16 @@ def test_a_missing_model_says_to_train(tmp_path):
     stack = Stack(ServerSettings(var_dir=tmp_path, model=tmp_path / "none.tar.gz", env_file=tmp_path / ".env"))
     with pytest.raises(UserError, match="run `make train`"):
         stack.start()
+
+
+def test_the_credentials_command_writes_the_channels_whose_variables_are_set(tmp_path, monkeypatch, capsys):
+    for name in ("SLACK_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_CHANNEL", "SLACK_API_URL"):
+        monkeypatch.delenv(name, raising=False)
+    output = tmp_path / "credentials.yml"
+    assert main(["credentials", "--output", str(output)]) == 0
+    assert list(yaml.safe_load(output.read_text())) == ["bot.adapters.channels.rest.RestChannel"]
+    monkeypatch.setenv("SLACK_TOKEN", "xoxb-1")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s")
+    assert main(["credentials", "--output", str(output)]) == 0
+    assert SLACK_CHANNEL in yaml.safe_load(output.read_text())
+    assert "xoxb-1" not in output.read_text()  # the file names variables; secrets stay in the environment
