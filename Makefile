@@ -58,7 +58,7 @@ $(MODEL): $(TRAIN_DATA) $(NLU_COMPONENTS) $(NLP_BUILT)
 run: $(MODEL) ## install, train if needed, start every server and print the URLs (Ctrl-C stops)
 	$(PY) -m bot run
 
-run-cluster: $(MODEL) ## the production shape on one machine: PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, a proxy
+run-cluster: $(MODEL) ## the production shape on one machine: PostgreSQL, Redis, 2 Rasa replicas, 2 action servers, HAProxy
 	$(PY) -m bot run-cluster
 
 shell: $(MODEL) ## chat in the terminal (rasa shell) with the action server running

@@ -136,13 +136,7 @@ class Cluster(Stack):
 
 
 def _run_cluster_command(args: argparse.Namespace) -> int:
-    settings = ServerSettings(
-        rasa_port=args.rasa_port,
-        action_port=args.action_port,
-        web_port=args.web_port,
-        var_dir=args.var_dir,
-        env_file=args.env_file,
-    )
+    settings = ServerSettings.from_options(args)
     cluster = Cluster(settings, replicas=args.replicas, action_servers=args.action_servers)
     print(
         f"Starting PostgreSQL, Redis, {args.action_servers} action servers, {args.replicas} Rasa replicas "

@@ -16,13 +16,7 @@ from bot.ops.stack import ServerSettings, Stack, supervise
 
 
 def _run_command(args: argparse.Namespace) -> int:
-    settings = ServerSettings(
-        rasa_port=args.rasa_port,
-        action_port=args.action_port,
-        web_port=args.web_port,
-        var_dir=args.var_dir,
-        env_file=args.env_file,
-    )
+    settings = ServerSettings.from_options(args)
     print("Starting the action server, the Rasa server and the chat widget (about 20 seconds)...", flush=True)
     return supervise(
         Stack(settings),
@@ -33,11 +27,7 @@ def _run_command(args: argparse.Namespace) -> int:
 
 def _shell_command(args: argparse.Namespace) -> int:
     """`rasa shell` in this terminal, with the action server running behind it."""
-    stack = Stack(
-        ServerSettings(
-            rasa_port=args.rasa_port, action_port=args.action_port, var_dir=args.var_dir, env_file=args.env_file
-        )
-    )
+    stack = Stack(ServerSettings.from_options(args))
     with stack.start_actions():
         stack.write_credentials()  # rasa shell reads the credentials file too, and fails on unset ${VAR}s
         return subprocess.call(

@@ -7,6 +7,7 @@ random values.
 
 from __future__ import annotations
 
+import argparse
 import signal
 import subprocess
 import sys
@@ -45,6 +46,17 @@ class ServerSettings:
     env_file: Path = project.DEFAULT_ENV_FILE
     endpoints: Path = project.ENDPOINTS  # endpoints.prod.yml in the cluster
     extra_env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_options(cls, args: argparse.Namespace) -> ServerSettings:
+        """The settings `launcher.server_options` read from a command line."""
+        return cls(
+            rasa_port=args.rasa_port,
+            action_port=args.action_port,
+            web_port=getattr(args, "web_port", cls.web_port),
+            var_dir=args.var_dir,
+            env_file=args.env_file,
+        )
 
     @property
     def rasa_url(self) -> str:

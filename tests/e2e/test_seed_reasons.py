@@ -8,8 +8,10 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
 
 from bot.core.catalog import load_catalog
 from bot.settings import PROJECT_ROOT
@@ -18,80 +20,7 @@ CATALOG = load_catalog()
 
 # (seed article, its paragraph, a customer's own description of it, the category)
 SEED_PARAGRAPHS = [
-    (
-        "000",
-        "Unsatisfactory Business Relationship",
-        "my old carrier says I owe them money so they won't release my number",
-        "unpaid_balance",
-    ),
-    ("000", "All Data Mismatch", "the rejection said all data mismatch, nothing we sent matches", "all_info_mismatch"),
-    ("000", "Name Mismatch", "they rejected it because the name on the account doesn't match", "name_mismatch"),
-    ("000", "Address Mismatch", "rejected: address mismatch with the customer service record", "address_mismatch"),
-    ("000", "Company name Mismatch", "BUSINESS_NAME_MISMATCH on our port request", "name_mismatch"),
-    ("000", "Inactive Number", "the carrier says the numbers are not in service anymore", "inactive_number"),
-    (
-        "000",
-        "Unauthorized Signature",
-        "they say the person who signed the LOA isn't authorized on the account",
-        "authorized_signer",
-    ),
-    ("000", "Wrong Wireless Account PIN", "my wireless PIN was wrong according to Verizon", "pin_invalid"),
-    (
-        "000",
-        "Incorrect/Missing Account Number",
-        "the port failed because the account number is missing",
-        "account_number",
-    ),
-    ("000", "Invalid Billing Telephone Number", "rejected for an invalid BTN", "btn_invalid"),
-    ("000", "Unportable Numbers", "they say my number can't be moved from that region", "not_portable"),
-    ("000", "Resold Account", "the losing carrier says it's a resold account", "resold_account"),
-    (
-        "001",
-        "numbers from multiple accounts",
-        "our order has numbers from two different accounts and it got rejected",
-        "multiple_accounts",
-    ),
-    (
-        "001",
-        "information does not match / resold number",
-        "the service address on the order doesn't match what the carrier has on file",
-        "address_mismatch",
-    ),
-    (
-        "001",
-        "additional services on the account",
-        "they need to know what happens to the DSL and other lines left on the account",
-        "remaining_services",
-    ),
-    (
-        "001",
-        "all end-user information incorrect",
-        "they said all the end user information is incorrect: company name, authorized name and address",
-        "all_info_mismatch",
-    ),
-    ("001", "freeze", "there's a port freeze on my account", "port_freeze"),
-    ("001", "hunt group", "our main number is in a hunt group and the port was rejected", "hunt_group"),
-    (
-        "001",
-        "inactive account / does not ring through",
-        "port rejected because the number doesn't ring through",
-        "inactive_number",
-    ),
-    ("001", "incorrect authorized name", "rejected for invalid authorized name", "authorized_signer"),
-    ("001", "PIN required", "MagicJack rejected it, they need a PIN", "pin_invalid"),
-    (
-        "001",
-        "pending orders",
-        "there's another pending order on the account so they rejected the port",
-        "pending_order",
-    ),
-    ("001", "under contract", "my line is still under contract with the old carrier", "under_contract"),
-    (
-        "001",
-        "Google Voice unlock",
-        "I haven't unlocked my Google Voice number yet and the port got rejected",
-        "google_voice_unlock",
-    ),
+    tuple(row.values()) for row in yaml.safe_load((Path(__file__).parent / "seed_paragraphs.yml").read_text())
 ]
 
 

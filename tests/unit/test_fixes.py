@@ -1,42 +1,15 @@
-from datetime import date, datetime, timezone
+from datetime import date
 
 import pytest
 
 from bot.core import fixes
 from bot.core.catalog import CATEGORY_IDS, load_catalog
-from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.secrets import SecretBox, generate_key, is_ciphertext
 from bot.core.validators import ValidationError
+from tests.unit.records import port_order as order
 
 CATALOG = load_catalog()
 BOX = SecretBox(generate_key())
-NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
-
-
-def order(**fields) -> PortOrder:
-    values = dict(
-        order_id="PO-10001",
-        status=OrderStatus.REJECTED,
-        numbers=("+13055550116", "+13055550118"),
-        losing_carrier="CenturyLink",
-        account_name="Lopez Insurance Agency",
-        service_zip="33131",
-        contact_email="lopez@example.com",
-        customer_id=None,
-        account_number=None,
-        btn=None,
-        has_pin=False,
-        service_address=None,
-        authorized_name=None,
-        authorized_title=None,
-        authorized_email=None,
-        requested_foc_date=None,
-        remaining_disposition=None,
-        pilot_number=None,
-        created_at=NOW,
-        updated_at=NOW,
-    )
-    return PortOrder(**{**values, **fields})
 
 
 CONTEXT = fixes.FixContext(order(), date(2026, 11, 20))

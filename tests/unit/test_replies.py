@@ -4,7 +4,7 @@ import pytest
 
 from bot.core.catalog import CATEGORY_IDS, load_catalog
 from bot.core.fixes import CHECKLIST_FIELD
-from bot.core.orders.records import OrderStatus, PortOrder
+from bot.core.orders.records import PortOrder
 from bot.core.replies import (
     NEXT_STEPS,
     PERSON_BUTTON,
@@ -24,33 +24,20 @@ from bot.core.replies import (
     ticket_opened,
 )
 from bot.core.validators import ValidationError
+from tests.unit.records import port_order
 
 CATALOG = load_catalog()
 NOW = datetime(2026, 11, 20, tzinfo=timezone.utc)
 
 
 def order(order_id: str = "PO-10007", numbers: tuple[str, ...] = ("+14045550107",)) -> PortOrder:
-    return PortOrder(
+    return port_order(
         order_id=order_id,
-        status=OrderStatus.REJECTED,
         numbers=numbers,
         losing_carrier="T-Mobile",
         account_name="Peachtree Dental",
         service_zip="30309",
         contact_email="office@example.com",
-        customer_id=None,
-        account_number=None,
-        btn=None,
-        has_pin=False,
-        service_address=None,
-        authorized_name=None,
-        authorized_title=None,
-        authorized_email=None,
-        requested_foc_date=None,
-        remaining_disposition=None,
-        pilot_number=None,
-        created_at=NOW,
-        updated_at=NOW,
     )
 
 
