@@ -68,7 +68,8 @@ test: $(MODEL) ## install, train if needed, validate the data, test the stories,
 	@mkdir -p var results
 	$(RASA) data validate --fail-on-warnings
 	$(RASA) test core --stories tests/ --fail-on-prediction-errors --out results/core
-	$(PY) -m pytest
+	@# tests/conversations is a measurement, like the held-out NLU set: `make eval` scores it
+	$(PY) -m pytest --ignore=tests/conversations
 
 test-fast: $(INSTALLED) ## the tests that need no model and no servers (unit and action tests), in about a minute
 	$(PY) -m pytest tests/unit tests/actions --hypothesis-profile=quick -q
@@ -81,10 +82,12 @@ format: $(INSTALLED) ## ruff: fix what can be fixed and format the code
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
 
-eval: $(MODEL) ## NLU quality: 5-fold cross-validation and the held-out set; per-intent F1 in results/
+eval: $(MODEL) ## NLU quality (5-fold cross-validation, the held-out set; per-intent F1 in results/) and the customer conversations' success rate
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 \
 	  --out results/cross-validation
 	$(RASA) test nlu --nlu tests/nlu_holdout.yml --model $(MODEL) --out results/holdout --successes
+	@# the customer conversations: their failures are counted by eval-report, not a stop here
+	$(PY) -m pytest tests/conversations -q --junitxml=results/conversations.xml || true
 	$(PY) -m bot eval-report --results results --model $(MODEL)
 
 bench: $(MODEL) ## latency, throughput, memory and cold start against the targets: results/bench.md (BENCH_ARGS=--train also times training)

@@ -5,12 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.conversation import needs_order_store, order_store, secret_box
 from actions.dispatch import send
-from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY
+from actions.noted import noted
+from actions.orders import fix_categories
+from actions.slots import LOSING_CARRIER, NOTED_ANSWERS, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
+from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
+from bot.core.decisions import asks_for_a_person, asks_to_fix
+from bot.core.orders.records import OrderStatus
 from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection
 from bot.core.understanding import Understanding, understand
 
@@ -37,11 +43,62 @@ def explain(dispatcher: CollectingDispatcher, tracker: Tracker, understanding: U
     ]
 
 
+def values_for_the_fix(tracker: Tracker) -> dict[str, str]:
+    """What the customer, with their rejected order found, wrote for its fix ("Dana Whitfield,
+    Operations Director", "it should be Jonathan Reyes") instead of saying "fix it": the values,
+    by field, read as answers to the fix's first question; empty when there are none."""
+    order_id = tracker.get_slot(VERIFIED_ORDER)
+    if not order_id or tracker.active_loop.get("name"):
+        return {}
+    order = order_store().get(order_id)
+    if order.status != OrderStatus.REJECTED:
+        return {}
+    categories = fix_categories(tracker) or [r.category for r in order.current_rejections]
+    fields = fixes.fields_for([load_catalog().category(c) for c in categories], order)
+    text = tracker.latest_message.get("text") or ""
+    asked = next((field for field in fields if field in answers.FIELDS), None)
+    found = {field: f.value for field, f in answers.extract_all(text, asked=asked).items()}
+    values = fixes.values_for(fields, found)
+    if fixes.CHECKLIST_FIELD in fields and fixes.CHECKLIST_FIELD not in values and fixes.says_done(text):
+        values[fixes.CHECKLIST_FIELD] = fixes.checklist_note(text)
+    return values
+
+
+def start_the_fix(tracker: Tracker, values: dict[str, str]) -> list[EventType]:
+    """The fix starts with the values given kept for it (secrets encrypted, as noted answers)."""
+    box = secret_box()
+    kept = {f: box.encrypt(v) if f in answers.SECRET_FIELDS else v for f, v in values.items()}
+    return [SlotSet(NOTED_ANSWERS, {**noted(tracker), **kept}), FollowupAction("action_start_fix")]
+
+
+def names_an_order(tracker: Tracker) -> bool:
+    """The message gives an order number: the order itself says why it was rejected, so it is
+    looked up (after the identity check) instead of asking the customer for the reason."""
+    return bool(answers.extract("order_id", tracker.latest_message.get("text") or ""))
+
+
+def where_it_belongs(tracker: Tracker) -> list[EventType]:
+    """A message the rules sent to an explanation that is really something else: values for the
+    fix of the order found, a request for a person, or an order number (whose own rejection is
+    explained after the identity check, or fixed right away when the customer asks for that)."""
+    text = tracker.latest_message.get("text") or ""
+    if values := values_for_the_fix(tracker):
+        return start_the_fix(tracker, values)
+    if asks_for_a_person(text):
+        return [FollowupAction("action_handoff")]
+    if names_an_order(tracker):
+        return [FollowupAction("action_start_fix" if asks_to_fix(text) else "action_show_order")]
+    return []
+
+
+@needs_order_store
 class ActionExplainRejection(Action):
     def name(self) -> str:
         return "action_explain_rejection"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if elsewhere := where_it_belongs(tracker):
+            return elsewhere
         understanding = understand(tracker.latest_message)
         if not understanding.categories:  # "my port was rejected", and no reason in the words
             dispatcher.utter_message(response="utter_ask_rejection_reason")
@@ -49,6 +106,7 @@ class ActionExplainRejection(Action):
         return explain(dispatcher, tracker, understanding)
 
 
+@needs_order_store
 class ActionClarifyRejection(Action):
     """Low-confidence messages: a notice's own words still decide; else ask, with buttons."""
 
@@ -56,6 +114,8 @@ class ActionClarifyRejection(Action):
         return "action_clarify_rejection"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if elsewhere := where_it_belongs(tracker):
+            return elsewhere
         understanding = understand(tracker.latest_message)
         if understanding.categories:
             return explain(dispatcher, tracker, understanding)

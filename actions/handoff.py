@@ -1,21 +1,32 @@
-"""Handing the case to a person: a stored ticket, e-mailed to support when SMTP_URL is set."""
+"""Handing the case to a person: a stored ticket, e-mailed to support when SMTP_URL is set.
+
+A person can only act on a ticket that says how to reach the customer: without a verified
+order (whose e-mail is on file), the assistant first asks for an e-mail address or phone number
+(`contact_form`). Every ticket carries the order (or the order number the customer gave, marked
+unverified), the reasons, what was collected and the customer's recent messages, secrets masked.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import needs_order_store, order_store, secret_box, verified_order
 from actions.dispatch import send
-from actions.orders import clear_fix
-from actions.slots import FIX_FIELD_SLOTS, REJECTION_CATEGORY, REQUESTED_SLOT
+from actions.noted import noted
+from actions.orders import clear_fix, fix_categories
+from actions.slots import CONTACT, FIX_FIELD_SLOTS, REQUESTED_SLOT
 from bot import settings
-from bot.core import fixes, notify
-from bot.core.replies import ticket_opened
+from bot.core import answers, fixes, notify, validators
+from bot.core.orders.store import UnknownOrder
+from bot.core.replies import NO_CONTACT_GIVEN, ticket_opened
 from bot.core.secrets import is_ciphertext
+
+RECENT_MESSAGES = 6  # of the customer's, in the ticket: enough to see what they asked
 
 
 def collected_fields(tracker: Tracker) -> list[str]:
@@ -31,6 +42,22 @@ def collected_fields(tracker: Tracker) -> list[str]:
     return lines
 
 
+def recent_messages(tracker: Tracker) -> list[str]:
+    """The customer's last messages, each with the secrets typed in it masked."""
+    texts = [event.get("text") or "" for event in tracker.events if event.get("event") == "user"]
+    return [f"- {answers.masked(text, answers.extract_all(text))}" for text in texts[-RECENT_MESSAGES:] if text]
+
+
+def read_contact(text: str) -> str | None:
+    """An e-mail address or a phone number in the customer's message, normalised."""
+    if email := answers.extract("email", text):
+        return email.value
+    try:
+        return validators.phone_numbers(text)[0]
+    except validators.ValidationError:
+        return None
+
+
 @needs_order_store
 class ActionHandoff(Action):
     def name(self) -> str:
@@ -38,22 +65,54 @@ class ActionHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, events = verified_order(tracker)
-        category = tracker.get_slot(REJECTION_CATEGORY) or "general"
+        contact = order.contact_email if order else tracker.get_slot(CONTACT) or noted(tracker).get("email")
+        if not contact:
+            return events + [FollowupAction("contact_form")]
+        store = order_store()
+        claimed = None if order else noted(tracker).get("order_id")
+        if claimed:
+            try:
+                store.get(claimed)
+            except UnknownOrder:
+                claimed = None
+        shown_order = (
+            order.order_id if order else f"{claimed} (given by the customer, not verified)" if claimed else "none"
+        )
+        reasons = fix_categories(tracker) or ([r.category for r in order.current_rejections] if order else [])
         summary = "\n".join(
             [
                 f"Conversation: {tracker.sender_id}",
-                f"Order: {order.order_id if order else 'not verified'}",
-                f"Rejection category: {category}",
+                f"Order: {shown_order}",
+                f"Contact: {contact}",
+                f"Rejection reasons: {', '.join(reasons) or 'not known'}",
                 "Collected so far:",
                 *(collected_fields(tracker) or ["- nothing"]),
-                f"Last message: {tracker.latest_message.get('text') or ''}",
+                "The customer's last messages:",
+                *recent_messages(tracker),
             ]
         )
-        ticket = order_store().open_ticket(category, summary, order.order_id if order else None, tracker.sender_id)
+        ticket = store.open_ticket(
+            reasons[0] if reasons else "general", summary, order.order_id if order else claimed, tracker.sender_id
+        )
         smtp_url = settings.get(settings.SMTP_URL)
         if smtp_url:
             notify.send_ticket(
                 smtp_url, settings.get(settings.SUPPORT_EMAIL, notify.DEFAULT_SUPPORT_ADDRESS), ticket, summary
             )
-        send(dispatcher, [ticket_opened(ticket, order.contact_email if order else None)])
+        send(dispatcher, [ticket_opened(ticket, contact)])
         return events + [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *clear_fix()]
+
+
+class ValidateContactForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_contact_form"
+
+    def validate_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if value is None:
+            return {}
+        contact = read_contact(str(value))
+        if contact is None:
+            send(dispatcher, [NO_CONTACT_GIVEN])
+        return {CONTACT: contact}

@@ -19,10 +19,13 @@ from actions.conversation import (
 from actions.dispatch import send
 from actions.slots import (
     AFTER_VERIFICATION,
+    FIX_CONFIRMED,
     FIX_FAILURES,
     FIX_FIELD_SLOTS,
     LOSING_CARRIER,
+    NOTED_ANSWERS,
     ORDER_ID,
+    PENDING_CATEGORIES,
     REJECTION_CATEGORY,
     REQUESTED_SLOT,
     VERIFIED_ORDER,
@@ -35,10 +38,8 @@ from bot.core.replies import (
     FIND_ORDER_FIRST,
     FIX_CANCELLED,
     FIX_OFFER,
-    FIX_RESTART,
     NOTHING_TO_RESUBMIT,
     carrier_notice,
-    confirm_fix,
     explain_rejection,
     field_help,
     fix_needs_person,
@@ -51,12 +52,33 @@ from bot.core.replies import (
 
 
 def clear_fix() -> list[EventType]:
-    return [SlotSet(slot, None) for slot in FIX_FIELD_SLOTS] + [SlotSet(FIX_FAILURES, None)]
+    return [SlotSet(slot, None) for slot in FIX_FIELD_SLOTS] + [
+        SlotSet(FIX_FAILURES, None),
+        SlotSet(FIX_CONFIRMED, None),
+    ]
 
 
-def fix_answers(tracker: Tracker, order: PortOrder, category_id: str) -> tuple[list[str], dict]:
-    """The fields the fix form asked for this order's rejection, and the answers it kept."""
-    fields = fixes.fields_to_ask(load_catalog().category(category_id), order)
+def fix_categories(tracker: Tracker) -> list[str]:
+    """The reasons one fix covers: the one explained and the others of the same notice."""
+    main = tracker.get_slot(REJECTION_CATEGORY)
+    return list(dict.fromkeys([main, *(tracker.get_slot(PENDING_CATEGORIES) or [])])) if main else []
+
+
+def fix_fields(tracker: Tracker, order: PortOrder) -> list[str]:
+    """The fields the fix form asks for every reason of this fix, each once."""
+    catalog = load_catalog()
+    return fixes.fields_for([catalog.category(c) for c in fix_categories(tracker)], order)
+
+
+def fix_taken_fields(tracker: Tracker, order: PortOrder) -> list[str]:
+    """The fields the fix asks for and those it keeps when the customer gives them unasked."""
+    catalog = load_catalog()
+    return fixes.fields_taken([catalog.category(c) for c in fix_categories(tracker)], order)
+
+
+def fix_answers(tracker: Tracker, order: PortOrder) -> tuple[list[str], dict]:
+    """The fields of the fix, and the answers kept for them."""
+    fields = fix_taken_fields(tracker, order)
     return fields, {field: tracker.get_slot(field) for field in fields}
 
 
@@ -66,26 +88,21 @@ def actor(tracker: Tracker) -> str:
 
 def begin_fix(dispatcher: CollectingDispatcher, tracker: Tracker, order: PortOrder) -> list[EventType]:
     """Asks for what the order's rejection needs, or says who can fix it when the chat can't."""
-    category_id = tracker.get_slot(REJECTION_CATEGORY) or (
-        order.latest_rejection.category if order.latest_rejection else None
-    )
+    categories = fix_categories(tracker) or [r.category for r in order.current_rejections]
     if order.status != OrderStatus.REJECTED:
         send(dispatcher, [order_status(order)])
         return [next_step()]
-    if category_id is None:
+    if not categories:
         send(dispatcher, [ASK_CARRIER_REASON])
         return [next_step()]
-    fields = fixes.fields_to_ask(load_catalog().category(category_id), order)
+    main, *others = categories
+    reasons = [SlotSet(REJECTION_CATEGORY, main), SlotSet(PENDING_CATEGORIES, others)]
+    fields = fixes.fields_for([load_catalog().category(c) for c in categories], order)
     if not fields:
-        send(dispatcher, [fix_needs_person(category_id)])
-        return [SlotSet(REJECTION_CATEGORY, category_id), next_step()]
-    send(dispatcher, [fix_started(order.order_id, category_id, fields)])
-    return [
-        SlotSet(REJECTION_CATEGORY, category_id),
-        SlotSet(LOSING_CARRIER, order.losing_carrier),
-        *clear_fix(),
-        next_step("fix_form"),
-    ]
+        send(dispatcher, [fix_needs_person(main)])
+        return [*reasons, next_step()]
+    send(dispatcher, [fix_started(order.order_id, main, fields)])
+    return [*reasons, SlotSet(LOSING_CARRIER, order.losing_carrier), *clear_fix(), next_step("fix_form")]
 
 
 @needs_order_store
@@ -171,39 +188,26 @@ class ActionAfterVerification(Action):
 
 
 @needs_order_store
-class ActionSummariseFix(Action):
-    def name(self) -> str:
-        return "action_summarise_fix"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        order, _ = verified_order(tracker)
-        category_id = tracker.get_slot(REJECTION_CATEGORY)
-        if order is None or category_id is None:
-            send(dispatcher, [FIX_RESTART])
-            return clear_fix()
-        fields, answers = fix_answers(tracker, order, category_id)
-        send(dispatcher, [confirm_fix(fixes.summary(order, category_id, fields, answers, secret_box()))])
-        return []
-
-
-@needs_order_store
 class ActionApplyFix(Action):
     def name(self) -> str:
         return "action_apply_fix"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         store, order = order_store(), verified_order(tracker)[0]
-        category_id = tracker.get_slot(REJECTION_CATEGORY)
-        if order is None or category_id is None or order.status != OrderStatus.REJECTED:
+        if order is None or not fix_categories(tracker) or order.status != OrderStatus.REJECTED:
             send(dispatcher, [NOTHING_TO_RESUBMIT])
             return clear_fix()
-        fields, answers = fix_answers(tracker, order, category_id)
+        fields, answers = fix_answers(tracker, order)
         change = fixes.changes(fields, answers, secret_box())
         _, split = store.resubmit_corrected(
             order.order_id, change, actor(tracker), note=answers.get(fixes.CHECKLIST_FIELD)
         )
         send(dispatcher, [fix_resubmitted(order, split)])
-        return clear_fix() + [SlotSet(REJECTION_CATEGORY, None)]
+        return clear_fix() + [
+            SlotSet(REJECTION_CATEGORY, None),
+            SlotSet(PENDING_CATEGORIES, []),
+            SlotSet(NOTED_ANSWERS, None),
+        ]
 
 
 class ActionCancelFix(Action):
@@ -214,7 +218,13 @@ class ActionCancelFix(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         send(dispatcher, [FIX_CANCELLED])
-        return [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), SlotSet(AFTER_VERIFICATION, None), *clear_fix()]
+        return [
+            ActiveLoop(None),
+            SlotSet(REQUESTED_SLOT, None),
+            SlotSet(AFTER_VERIFICATION, None),
+            SlotSet(NOTED_ANSWERS, None),
+            *clear_fix(),
+        ]
 
 
 class ActionExplainWhy(Action):

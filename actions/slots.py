@@ -28,6 +28,12 @@ AFTER_VERIFICATION = "after_verification"
 FIX_NEXT = "fix_next"
 # Failed answers per fix field, so that the second one explains the field.
 FIX_FAILURES = "slot_failures"
+# How the porting team reaches a customer whose order is not verified: an e-mail or a phone number.
+CONTACT = "contact"
+# Values the customer gave in any message, by field (secrets encrypted), until a fix uses them.
+NOTED_ANSWERS = "noted_answers"
+# The answer to "Shall I go ahead?": "yes" or "no" once read (confirm_form).
+FIX_CONFIRMED = "fix_confirmed"
 # The fix form's answers: one slot per field a fix can ask for (catalog fields.yml), named as the field.
 FIX_FIELD_SLOTS: tuple[str, ...] = tuple(field.id for field in load_catalog().form_fields("fix_form"))
 
@@ -43,5 +49,8 @@ ALL_SLOTS: tuple[str, ...] = (
     AFTER_VERIFICATION,
     FIX_NEXT,
     FIX_FAILURES,
+    FIX_CONFIRMED,
+    NOTED_ANSWERS,
+    CONTACT,
     *FIX_FIELD_SLOTS,
 )

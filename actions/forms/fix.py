@@ -1,5 +1,10 @@
 """The fix form: asks for the fields the rejection's fix family needs (see bot/core/fixes.py), checks
-every answer, and counts failures per field: after two, it explains the field and offers a person."""
+every answer, and counts failures per field: after two, it explains the field and offers a person.
+
+Values come out of whatever the customer writes, in any message ("As I said, it's 482019375-00001",
+a PIN given before it was asked, "the name I gave you is wrong, it should be ..."): the form asks
+only for what is still missing, a message without the value asked is asked again without
+counting a failure, and a value for a field already answered replaces it."""
 
 from __future__ import annotations
 
@@ -13,11 +18,13 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import needs_order_store, order_store, secret_box
 from actions.dispatch import send
-from actions.slots import FIX_FAILURES, REJECTION_CATEGORY, VERIFIED_ORDER
+from actions.noted import noted
+from actions.orders import fix_categories, fix_fields, fix_taken_fields
+from actions.slots import FIX_FAILURES, NOTED_ANSWERS, REQUESTED_SLOT, VERIFIED_ORDER
 from bot.core import fixes
-from bot.core.catalog import load_catalog
 from bot.core.orders.records import PortOrder
-from bot.core.replies import answer_problem
+from bot.core.replies import answer_problem, nothing_found
+from bot.core.secrets import is_ciphertext
 from bot.core.validators import ValidationError
 
 FAILURES_BEFORE_HELP = 2
@@ -31,11 +38,11 @@ class ValidateFixForm(FormValidationAction):
     @staticmethod
     def _order_and_fields(tracker: Tracker) -> tuple[PortOrder | None, list[str]]:
         """The order being fixed and the fields its rejection needs (one store read)."""
-        order_id, category_id = tracker.get_slot(VERIFIED_ORDER), tracker.get_slot(REJECTION_CATEGORY)
-        if not order_id or not category_id:
+        order_id = tracker.get_slot(VERIFIED_ORDER)
+        if not order_id or not fix_categories(tracker):
             return None, []
         order = order_store().get(order_id)
-        return order, fixes.fields_to_ask(load_catalog().category(category_id), order)
+        return order, fix_fields(tracker, order)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -46,17 +53,36 @@ class ValidateFixForm(FormValidationAction):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         order, asked = self._order_and_fields(tracker)
-        # Slots cleared when the form starts arrive here as None: only real answers are checked.
-        answers = {
-            name: value for name, value in tracker.slots_to_validate().items() if name in asked and value is not None
-        }
-        if not answers:
+        if order is None:
             return []
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        # Rasa maps the message to the field asked as a whole sentence; the values in it, and in
+        # everything the customer said before, were read by action_note_answers.
+        sentence = tracker.slots_to_validate().get(requested) if requested in asked else None
+        kept, box = noted(tracker), secret_box()
+        given = {
+            field: box.decrypt(value) if field in fixes.SECRET_FIELDS and is_ciphertext(value) else value
+            for field, value in fixes.values_for(fix_taken_fields(tracker, order), kept).items()
+        }
+        problems = {}
+        if sentence is not None and requested not in given:
+            value, problem = fixes.read_answer(requested, str(sentence), date.today())
+            if problem:
+                problems[requested] = ValidationError(problem)
+            elif value:
+                given[requested] = value
+            else:  # an answer to a question still to come ("keep it active" before that is asked)
+                waiting = [f for f in asked if f != requested and tracker.get_slot(f) is None and f not in given]
+                given.update(fixes.unlabeled_change(waiting, str(sentence), date.today()))
+        if not given and sentence is None:
+            return []  # nothing for this form in the message: the rules answer it
         context = fixes.FixContext(order, date.today())
         failures = dict(tracker.get_slot(FIX_FAILURES) or {})
-        box, events = secret_box(), []
-        for field, answer in answers.items():
+        events: list[EventType] = [SlotSet(NOTED_ANSWERS, {f: v for f, v in kept.items() if f not in given})]
+        for field, answer in [*given.items(), *problems.items()]:
             try:
+                if isinstance(answer, ValidationError):
+                    raise answer
                 value = fixes.check_answer(field, answer, context, box)
                 failures.pop(field, None)
             except ValidationError as problem:
@@ -65,4 +91,8 @@ class ValidateFixForm(FormValidationAction):
                 explain = failures[field] >= FAILURES_BEFORE_HELP
                 send(dispatcher, answer_problem(problem, field, context.order.losing_carrier, explain))
             events.append(SlotSet(field, value))
+        if sentence is not None and requested not in given and requested not in problems:
+            if not given:  # nothing at all in the message: asked again, not counted as a wrong answer
+                send(dispatcher, [nothing_found(requested)])
+            events.append(SlotSet(requested, None))  # the sentence itself is never the value
         return events + [SlotSet(FIX_FAILURES, failures)]

@@ -1,10 +1,13 @@
 """The identity check before an order is shown or changed: order id plus the service ZIP or
 contact e-mail on file. An unknown order and a wrong verifier get the same answer, and after
-three failures order look-ups are locked for this conversation for 15 minutes."""
+three failures order look-ups are locked for this conversation for 15 minutes.
+
+The order id and the ZIP or e-mail are read out of whatever the customer wrote ("my zip is
+55402", "I already told you. 64112"), also before they were asked; a message with neither in it
+is asked again and does not count as a try: only a well-formed wrong answer does."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -14,11 +17,11 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import LOCKOUT, needs_order_store, now, order_store
 from actions.dispatch import send
-from actions.slots import LOOKUP_FAILURES, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
+from actions.noted import noted
+from actions.slots import LOOKUP_FAILURES, NOTED_ANSWERS, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
+from bot.core import answers
 from bot.core.orders.identity import verify
-from bot.core.replies import ORDER_ID_FORMAT, lookup_failed, lookup_locked
-
-_ORDER_ID_PATTERN = re.compile(r"\bPO[\s-]?(\d{5})\b", re.IGNORECASE)
+from bot.core.replies import NO_VERIFIER_GIVEN, ORDER_ID_FORMAT, lookup_failed, lookup_locked
 
 
 @needs_order_store
@@ -36,29 +39,60 @@ class ValidateVerifyForm(FormValidationAction):
             return [SlotSet(ORDER_ID, None), SlotSet(ORDER_VERIFIER, None), SlotSet(REQUESTED_SLOT, None)]
         return await super().get_validation_events(dispatcher, tracker, domain)
 
+    async def get_extraction_events(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """The order id and verifier the customer already gave: a new order id in the message
+        replaces the one being checked; a ZIP or e-mail typed with the order id is its verifier."""
+        text = tracker.latest_message.get("text") or ""
+        kept, events = noted(tracker), []
+        typed = answers.extract("order_id", text)
+        order_id = typed.value if typed else tracker.get_slot(ORDER_ID) or kept.get("order_id")
+        if order_id and order_id != tracker.get_slot(ORDER_ID):
+            events.append(SlotSet(ORDER_ID, order_id))
+        if tracker.get_slot(ORDER_VERIFIER) is None and order_id:
+            given = answers.extract("order_verifier", text) if typed else None
+            verifier = given.value if given else kept.get("service_zip") or kept.get("email")
+            if verifier:
+                events.append(SlotSet(ORDER_VERIFIER, verifier))
+        return events
+
     def validate_order_id(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         if value is None:  # cleared when the check starts: nothing was answered yet
             return {}
-        match = _ORDER_ID_PATTERN.search(str(value))
-        if not match:
+        found = answers.extract("order_id", str(value))
+        if not found:
             send(dispatcher, [ORDER_ID_FORMAT])
             return {ORDER_ID: None}
-        return {ORDER_ID: f"PO-{match.group(1)}"}
+        return {ORDER_ID: found.value}
 
     def validate_order_verifier(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> dict[str, Any]:
         if value is None:
             return {}
-        order = verify(order_store(), tracker.get_slot(ORDER_ID) or "", str(value))
+        found = answers.extract("order_verifier", str(value))
+        if not found:
+            send(dispatcher, [NO_VERIFIER_GIVEN])
+            return {ORDER_VERIFIER: None}
+        order = verify(order_store(), tracker.get_slot(ORDER_ID) or "", found.value)
         if order:
             return {ORDER_VERIFIER: "verified", VERIFIED_ORDER: order.order_id, LOOKUP_FAILURES: []}
+        # a verifier that failed is not offered again from what the customer said before
+        kept = {field: v for field, v in noted(tracker).items() if v != found.value}
         failures = LOCKOUT.record_failure(tracker.get_slot(LOOKUP_FAILURES) or [], now())
         until = LOCKOUT.locked_until(failures, now())
         if until:
             send(dispatcher, [lookup_locked(until, now())])
-            return {ORDER_ID: None, ORDER_VERIFIER: None, LOOKUP_FAILURES: failures, REQUESTED_SLOT: None}
+            return {
+                ORDER_ID: None,
+                ORDER_VERIFIER: None,
+                LOOKUP_FAILURES: failures,
+                REQUESTED_SLOT: None,
+                NOTED_ANSWERS: kept,
+            }
         send(dispatcher, [lookup_failed(LOCKOUT.remaining_attempts(failures, now()))])
-        return {ORDER_ID: None, ORDER_VERIFIER: None, LOOKUP_FAILURES: failures}
+        # the order id stays: a typo in the ZIP is corrected without typing the order again
+        return {ORDER_VERIFIER: None, LOOKUP_FAILURES: failures, NOTED_ANSWERS: kept}

@@ -10,6 +10,7 @@ place the order flow's secrets meet Rasa's storage.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Iterator
 from typing import Any
@@ -19,11 +20,33 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 
-from bot.core.secrets import MASK, is_ciphertext, mask_text
+from bot.core import answers
+from bot.core.catalog import load_catalog
+from bot.core.errors import UserError
+from bot.core.secrets import MASK, SecretBox, is_ciphertext, mask_text
 
-SECRET_SLOTS = frozenset({"pin", "account_number"})
+SECRET_SLOTS = frozenset(field.id for field in load_catalog().fields if field.secret)
+NOTED_ANSWERS = "noted_answers"  # values the customer gave, secrets as ciphertext (actions/noted.py)
 # On a tracker `retrieve` returned: how many of its events the database already holds.
 STORED_EVENTS = "_stored_event_count"
+
+
+@functools.lru_cache(maxsize=4096)
+def _typed_secrets(text: str) -> frozenset[str]:
+    """The secrets a message names wherever it is typed ("it also had me make a transfer pin,
+    it's 4418207"), as the customer typed them."""
+    found = answers.extract_all(text)
+    return frozenset(text[f.span[0] : f.span[1]] for field, f in found.items() if field in answers.SECRET_FIELDS)
+
+
+@functools.lru_cache(maxsize=4096)
+def _decrypted(ciphertext: str) -> str:
+    """A secret the action server encrypted (the Rasa server shares its key), to mask its plain form;
+    empty when it can't be read (another key), which masks nothing."""
+    try:
+        return SecretBox().decrypt(ciphertext)
+    except UserError:
+        return ""
 
 
 def _plain_secrets(events: list[dict]) -> set[str]:
@@ -36,8 +59,14 @@ def _plain_secrets(events: list[dict]) -> set[str]:
             value = event.get("value")
             if isinstance(value, str) and value and not is_ciphertext(value):
                 found.add(value)
-        elif kind == "user" and requested in SECRET_SLOTS and event.get("text"):
-            found.add(event["text"].strip())
+            elif isinstance(value, str) and value:
+                found.add(_decrypted(value))  # the customer may have typed it where nothing labels it
+        elif kind == "slot" and event.get("name") == NOTED_ANSWERS and isinstance(event.get("value"), dict):
+            found.update(_decrypted(v) for v in event["value"].values() if isinstance(v, str) and is_ciphertext(v))
+        elif kind == "user" and event.get("text"):
+            found.update(_typed_secrets(event["text"]))
+            if requested in SECRET_SLOTS:
+                found.add(event["text"].strip())
         elif kind == "active_loop" and not event.get("name"):
             requested = None
     return {secret for secret in found if secret}
@@ -56,8 +85,8 @@ def _mask_strings(value: Any, secrets: set[str]) -> Any:
 def mask_events(events: list[dict]) -> list[dict]:
     """The events with every plain secret replaced by a mask; ciphertext is kept.
 
-    Only what a person said or was told (user and bot events, with their parse data) and the
-    secret slots are touched, so other slots keep their exact values.
+    Only what a person said or was told (user and bot events, with their parse data) and slot
+    values that contain a secret are touched; ciphertext never matches a plain secret.
     """
     secrets = _plain_secrets(events)
     if not secrets:
@@ -69,7 +98,8 @@ def mask_events(events: list[dict]) -> list[dict]:
             value = event.get("value")
             if isinstance(value, str) and not is_ciphertext(value):
                 event = {**event, "value": MASK}
-        elif kind in ("user", "bot"):
+        elif kind in ("user", "bot", "slot"):
+            # a slot mapped from the whole message (a form answer) holds the secrets typed in it too
             event = _mask_strings(event, secrets)
         masked.append(event)
     return masked

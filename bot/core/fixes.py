@@ -8,11 +8,11 @@ change for the order store. No Rasa import: the actions are thin wrappers around
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from bot.core import validators
+from bot.core import answers, validators
 from bot.core.catalog import Category, load_catalog
 from bot.core.orders.records import PortOrder
 from bot.core.secrets import SecretBox, is_ciphertext, mask
@@ -45,14 +45,27 @@ class FixContext:
 
 def fields_to_ask(category: Category, order: PortOrder) -> list[str]:
     """The slots the chat asks for, in order; empty for categories a person must handle."""
-    if category.fix in NOTE_FAMILIES:
-        return [CHECKLIST_FIELD]
+    if category.fix in NOTE_FAMILIES:  # what the step needs on the order (a transfer PIN), then the note
+        return [*category.fields, CHECKLIST_FIELD]
     if category.fix not in FORM_FAMILIES:
         return []
     fields = list(category.fields)
     if category.fix == "remaining_services" and order.btn and order.btn not in order.numbers:
         fields.remove("btn")  # the BTN stays with the remaining services: nothing to replace
     return fields
+
+
+def fields_for(categories: Sequence[Category], order: PortOrder) -> list[str]:
+    """The slots one fix asks for several reasons at once: every field once, the note last."""
+    fields = [field for category in categories for field in fields_to_ask(category, order)]
+    unique = list(dict.fromkeys(fields))
+    return [f for f in unique if f != CHECKLIST_FIELD] + [f for f in unique if f == CHECKLIST_FIELD]
+
+
+def fields_taken(categories: Sequence[Category], order: PortOrder) -> list[str]:
+    """The fields a fix asks for, then those it keeps when given unasked (a transfer PIN)."""
+    taken = [field for category in categories for field in category.takes]
+    return list(dict.fromkeys([*fields_for(categories, order), *taken]))
 
 
 def service_address(text: str, context: FixContext) -> str:
@@ -130,7 +143,7 @@ def _plain(check: Callable[[str], object]) -> Callable[[str, FixContext], object
 FIELD_CHECKS: dict[str, Callable[[str, FixContext], object]] = {
     "account_name": _plain(validators.account_name),
     "account_number": _plain(validators.account_number),
-    "btn": _plain(validators.phone_number),
+    "btn": _plain(validators.btn),
     "service_address": service_address,
     "service_zip": _plain(validators.zip_code),
     "authorized_name": _plain(validators.person_name),
@@ -143,6 +156,91 @@ FIELD_CHECKS: dict[str, Callable[[str, FixContext], object]] = {
     "numbers": numbers_staying,
     CHECKLIST_FIELD: short_text("note of what you did (for example a confirmation number)", MAX_NOTE_LENGTH),
 }
+
+
+# "done", "ALREADY DONE.", "yes I paid": the step is done, with nothing to tell the carrier
+_DONE = re.compile(r"\b(done|did (it|that)|finished|paid|unlocked|cancell?ed|lifted|removed|yes|yep|ya|yeah)\b", re.I)
+DONE_NOTE = "done (the customer confirmed it in the chat)"
+
+
+def says_done(text: str) -> bool:
+    """A message that reports the step done ("we paid the termination fee, ref SPX-55120"), not a question."""
+    return bool(_DONE.search(text)) and not text.strip().endswith("?")
+
+
+def checklist_note(text: str) -> str | None:
+    """The note for the carrier in a checklist answer: what the customer did in their words, or
+    that it is done when they only said so; None for a message with neither (a complaint)."""
+    if not answers.is_only_filler(text):
+        return answers.masked(text, answers.extract_all(text))  # a PIN typed in passing is no note
+    return DONE_NOTE if _DONE.search(text) else None
+
+
+# Fields whose check takes almost any words: a word the reader found no value in is not given to it.
+_FREE_TEXT = frozenset({"authorized_name", "authorized_title", "service_address", "remaining_disposition"})
+
+
+def read_answer(field: str, text: str, today: date) -> tuple[str | None, str | None]:
+    """(value, problem) of a message answering the question for `field`.
+
+    The value is read out of the sentence; a one-word answer that is no value ("1" for a PIN,
+    "42" for a name) goes to the field's check as typed, so the customer hears what is wrong with
+    it; anything else without a value (a complaint, a question) is (None, None): asked again."""
+    if field == CHECKLIST_FIELD:
+        return checklist_note(text), None
+    found = answers.extract(field, text, today=today)
+    if found:
+        return found.value, found.problem
+    word = text.strip()
+    if field not in _FREE_TEXT and word and not re.search(r"\s", word) and not answers.is_only_filler(word):
+        return word, None
+    return None, None
+
+
+# A name typed without saying whose: the name field the fix asks for.
+_NAME_FIELDS = ("account_name", "authorized_name")
+
+
+def values_for(fields: list[str], found: dict[str, str]) -> dict[str, str]:
+    """The values read from a message (`answers.extract_all`) that belong to this fix's `fields`.
+
+    "the name should be X" is read as the account name; when the fix asks for the authorized
+    person's name instead, that is the name the customer means."""
+    values = {field: value for field, value in found.items() if field in fields}
+    asked_names = [name for name in _NAME_FIELDS if name in fields]
+    for name in _NAME_FIELDS:
+        if name in found and name not in fields and len(asked_names) == 1:
+            values.setdefault(asked_names[0], found[name])
+    if "ssn_last4" in found and "pin" in fields:  # "the PIN is the last 4 of my SSN, 8592"
+        values.setdefault("pin", found["ssn_last4"])
+    if "email" in found and "authorized_email" in fields:
+        values.setdefault("authorized_email", found["email"])
+    if "confirmation_number" in found and CHECKLIST_FIELD in fields:
+        values.setdefault(CHECKLIST_FIELD, f"confirmation number {found['confirmation_number']}")
+    return values
+
+
+# Fields whose values are known by their shape alone (a date, a ZIP, a phone number, an e-mail):
+# at the summary, "make it the 17th instead" changes the date without naming it.
+_KNOWN_BY_SHAPE = (
+    "requested_foc_date",
+    "service_zip",
+    "btn",
+    "pilot_number",
+    "authorized_email",
+    "remaining_disposition",
+)
+
+
+def unlabeled_change(fields: list[str], text: str, today: date, *, any_field: bool = False) -> dict[str, str]:
+    """The one value of this fix's fields that a message carries without naming its field: by
+    its shape (a date, a ZIP...), or, with `any_field` (a fix of a single field, where "it's
+    Bayview Dental Group Inc, not LLC" can only mean that field), however it is typed."""
+    found = {}
+    for field in fields:
+        if (any_field or field in _KNOWN_BY_SHAPE) and (value := answers.extract(field, text, today=today)):
+            found[field] = value.value
+    return found if len(found) == 1 else {}
 
 
 def check_answer(field: str, text: object, context: FixContext, box: SecretBox) -> object:
@@ -171,9 +269,11 @@ def describe_change(field: str, value: object) -> str:
     return f"- {field.replace('_', ' ')}: {shown}"
 
 
-def summary(order: PortOrder, category_id: str, fields: list[str], answers: dict[str, object], box: SecretBox) -> str:
+def summary(
+    order: PortOrder, category_ids: Sequence[str], fields: list[str], answers: dict[str, object], box: SecretBox
+) -> str:
     """What will be written, secrets masked, for the customer to confirm."""
-    title = load_catalog().category(category_id).title
+    title = " and ".join(load_catalog().category(category_id).title for category_id in category_ids)
     lines = [describe_change(f, v) for f, v in changes(fields, answers, box).items()]
     note = answers.get(CHECKLIST_FIELD)
     if note:

@@ -163,11 +163,22 @@ ORDER_ID_FORMAT = Reply(
     "Port order numbers look like PO-12345. You'll find yours in the e-mail we sent when you asked to move your number."
 )
 FIND_ORDER_FIRST = Reply("First I need to find your order.")
+# a message with no ZIP or e-mail in it, at the identity check: asked again, not counted as a try
+NO_VERIFIER_GIVEN = Reply(
+    "I need the ZIP code of the service address (like 94134) or the e-mail address on the order "
+    "(like name@example.com) to find your order."
+)
 ASK_CARRIER_REASON = Reply("What reason did the carrier give? Paste the notice or describe it.")
 FIX_RESTART = Reply('Let\'s start again: say "fix my order".')
 NOTHING_TO_RESUBMIT = Reply("There is nothing waiting to be resubmitted.")
 FIX_CANCELLED = Reply(
-    'OK, I\'ve stopped. Nothing on your order was changed. Say "fix my order" whenever you want to pick it up again.'
+    "OK, I've stopped. Nothing on your order was changed and nothing was sent to the carrier. "
+    'Say "fix my order" whenever you want to pick it up again.'
+)
+# an answer to "Shall I go ahead?" that is neither yes, no nor a change: the summary comes again
+CONFIRM_UNCLEAR = Reply(
+    "I haven't sent anything yet. Say yes to resubmit the order with these details, no to leave it as it is, "
+    'or tell me what to change (for example "the account name should be ...").'
 )
 CONFIRM_BUTTONS = (Button("Yes, resubmit", "/affirm"), Button("No, change nothing", "/deny"))
 
@@ -221,6 +232,33 @@ def fix_needs_person(category_id: str, catalog: Catalog | None = None) -> Reply:
     )
 
 
+# how a field is named to the customer when the chat says what it did not find
+_FIELD_NAMES = {
+    "btn": "billing telephone number",
+    "pin": "PIN",
+    "requested_foc_date": "date",
+    "remaining_disposition": "answer about the other services",
+    "numbers": "phone numbers",
+    "checklist_note": "what you did",
+    "authorized_email": "e-mail address",
+    "service_zip": "ZIP code",
+}
+
+
+def field_name(field: str) -> str:
+    return _FIELD_NAMES.get(field, field.replace("_", " "))
+
+
+def nothing_found(field: str) -> Reply:
+    """A message with no value for the field asked: it is asked again, and no try is counted."""
+    return Reply(f"I didn't find the {field_name(field)} in that.")
+
+
+def fields_changed(fields: list[str]) -> Reply:
+    """What a change at the summary did, before the summary is shown again."""
+    return Reply(f"Changed: {', '.join(field_name(field) for field in fields)}.")
+
+
 def confirm_fix(summary: str) -> Reply:
     """The summary of the change (see `fixes.summary`), with a button to resubmit and one to stop."""
     return Reply(summary, CONFIRM_BUTTONS)
@@ -235,6 +273,13 @@ def fix_resubmitted(order: PortOrder, split: PortOrder | None = None) -> Reply:
             "details of its own account; we'll e-mail you about it."
         )
     return Reply(text)
+
+
+# a contact that is neither an e-mail address nor a phone number: asked again
+NO_CONTACT_GIVEN = Reply(
+    "I need an e-mail address (like name@example.com) or a phone number (like 415-555-0186) "
+    "so that our porting team can reach you."
+)
 
 
 def ticket_opened(ticket_id: str, contact_email: str | None = None) -> Reply:

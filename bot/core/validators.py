@@ -55,6 +55,18 @@ def phone_number(text: str) -> str:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+def btn(text: str) -> str:
+    """The billing telephone number: a phone number that is not toll-free, since an account is
+    never billed under an 800 or 888 number (those are routed to a local one)."""
+    number = phone_number(text)
+    if phonenumbers.number_type(phonenumbers.parse(number)) == phonenumbers.PhoneNumberType.TOLL_FREE:
+        raise ValidationError(
+            f"{number} is a toll-free number, and a toll-free number can't be the billing telephone number "
+            "(BTN). The BTN is the main local number the account is billed under; the carrier's bill shows it."
+        )
+    return number
+
+
 def phone_numbers(text: str) -> list[str]:
     """Every valid number found in a free-text answer, E.164, in order, without repeats."""
     found = [

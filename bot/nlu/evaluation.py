@@ -13,12 +13,17 @@ notice parser can only add categories named in a notice's own words and codes.
 
 Short messages (a bare code, "thanks") are bound to appear in both sets, so it also scores the
 model on the held-out messages that are not the same text as any training example.
+
+Last, the conversation success rate: of the customer conversations in `tests/conversations/`
+(run end to end by `make eval`, results as JUnit XML), the share whose end state is right;
+the target is 0.95.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import xml.etree.ElementTree as ElementTree
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,6 +35,8 @@ from bot.nlu.examples import read_examples, same_text_key
 from bot.settings import DEFAULT_MODEL, PROJECT_ROOT
 
 MACRO_F1_TARGET = 0.95
+CONVERSATION_TARGET = 0.95
+CONVERSATIONS_FILE = "conversations.xml"  # pytest --junitxml of tests/conversations
 CATEGORY_F1_TARGET = 0.90
 # Rows of Rasa's report that are averages, not intents.
 _SUMMARY_ROWS = {"accuracy", "macro avg", "weighted avg", "micro avg"}
@@ -168,9 +175,34 @@ def write_evaluation(results: Path, classify: Callable[[str], dict], training: P
     return problems
 
 
+def conversation_results(junit: Path) -> tuple[int, list[str]]:
+    """(conversations run, names of those that ended wrong) from pytest's JUnit XML."""
+    if not junit.is_file():
+        raise UserError(f"no conversation results at {junit}: run `make eval`")
+    cases = ElementTree.parse(junit).getroot().iter("testcase")
+    ran, wrong = 0, []
+    for case in cases:
+        if case.find("skipped") is not None:
+            continue
+        ran += 1
+        if case.find("failure") is not None or case.find("error") is not None:
+            wrong.append(case.get("name", "?"))
+    return ran, wrong
+
+
+def conversation_shortfalls(junit: Path) -> list[str]:
+    ran, wrong = conversation_results(junit)
+    rate = (ran - len(wrong)) / ran if ran else 0.0
+    print(f"Customer conversations (tests/conversations): {ran - len(wrong)} of {ran} end right, rate {rate:.3f}")
+    for name in wrong:
+        print(f"  ended wrong: {name}")
+    return [] if rate >= CONVERSATION_TARGET else [f"conversation success rate {rate:.3f} < {CONVERSATION_TARGET}"]
+
+
 def _report_command(args: argparse.Namespace) -> int:
     read_holdout_messages(args.results / "holdout")  # fail fast, before the model loads
     problems = write_evaluation(args.results, Classifier(args.model).classify)
+    problems += conversation_shortfalls(args.results / CONVERSATIONS_FILE)
     for problem in problems:
         print(f"TARGET MISSED: {problem}")
     return 1 if problems else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from rasa_sdk.events import ActiveLoop
 
+from actions.forms.confirm import ActionAskFixConfirmed, ValidateConfirmForm
 from actions.forms.fix import ValidateFixForm
 from actions.forms.verify import ValidateVerifyForm
 from actions.handoff import ActionHandoff
@@ -17,7 +18,6 @@ from actions.orders import (
     ActionOrderStatus,
     ActionShowOrder,
     ActionStartFix,
-    ActionSummariseFix,
 )
 from bot.core.secrets import is_ciphertext
 from tests.actions.conftest import make_tracker, run_action, validate
@@ -63,7 +63,7 @@ def test_a_badly_formed_order_id_is_explained():
     assert slots(events)["order_id"] is None and "PO-12345" in texts[0]
 
 
-FIXING_PIN = {"verified_order_id": "PO-10007", "rejection_category": "pin_invalid"}
+FIXING_PIN = {"verified_order_id": "PO-10007", "rejection_category": "pin_invalid", "requested_slot": "pin"}
 
 
 def test_a_pin_answer_is_checked_and_kept_encrypted():
@@ -153,7 +153,7 @@ def test_a_different_order_id_than_the_verified_one_needs_its_own_check():
 
 def test_the_summary_masks_the_pin_and_asks_to_confirm():
     pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
-    _, messages = run_action(ActionSummariseFix(), make_tracker(slots={**FIXING_PIN, "pin": pin}))
+    _, messages = run_action(ActionAskFixConfirmed(), make_tracker(slots={**FIXING_PIN, "pin": pin}))
     assert "583920" not in messages[0]["text"] and "pin: ••••" in messages[0]["text"]
     assert [b["payload"] for b in messages[0]["buttons"]] == ["/affirm", "/deny"]
 
@@ -165,3 +165,50 @@ def test_why_and_dont_know_explain_the_field_being_asked():
     )[1]
     assert why[0]["text"].startswith("Why we ask") and "encrypted" in why[0]["text"]
     assert "Verizon" in help_[0]["text"] and help_[0]["buttons"][0]["payload"] == "/request_human"
+
+
+@pytest.mark.parametrize("answer", ["the zip is 30309", "I already told you. 30309!!", "it's JORDAN@example.com"])
+def test_a_zip_or_email_in_a_sentence_verifies_the_order(answer):
+    events, _ = validate(ValidateVerifyForm(), answers={"order_verifier": answer}, slots={"order_id": "PO-10007"})
+    assert slots(events)["verified_order_id"] == "PO-10007"
+
+
+def test_a_message_without_a_zip_or_email_is_asked_again_and_not_counted():
+    events, texts = validate(
+        ValidateVerifyForm(), answers={"order_verifier": "I told you already"}, slots={"order_id": "PO-10007"}
+    )
+    assert "lookup_failures" not in slots(events) and "ZIP code of the service address" in texts[0]
+
+
+def test_a_wrong_zip_keeps_the_order_number_so_only_the_zip_is_asked_again():
+    events, texts = validate(ValidateVerifyForm(), answers={"order_verifier": "30308"}, slots={"order_id": "PO-10007"})
+    assert "order_id" not in slots(events) and len(slots(events)["lookup_failures"]) == 1
+
+
+def confirming(text: str, pin: str) -> tuple[list, list]:
+    return validate(
+        ValidateConfirmForm(),
+        text=text,
+        answers={"fix_confirmed": text},
+        slots={**FIXING_PIN, "requested_slot": "fix_confirmed", "pin": pin},
+    )
+
+
+@pytest.mark.parametrize("text, decided", [("ya go", "yes"), ("ok fine, go ahead i guess", "yes"), ("nope", "no")])
+def test_the_summary_reads_a_casual_yes_or_no(text, decided):
+    pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
+    assert slots(confirming(text, pin)[0])["fix_confirmed"] == decided
+
+
+def test_a_change_at_the_summary_changes_that_field_and_asks_again():
+    pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
+    events, texts = confirming("wait, the pin should be 583921", pin)
+    changed = slots(events)
+    assert changed["fix_confirmed"] is None and is_ciphertext(changed["pin"]) and changed["pin"] != pin
+    assert texts == ["Changed: PIN."]
+
+
+def test_anything_else_at_the_summary_keeps_the_change_and_asks_again():
+    pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
+    events, texts = confirming("will my phone keep working meanwhile?", pin)
+    assert slots(events) == {"fix_confirmed": None} and "I haven't sent anything yet" in texts[0]

@@ -9,6 +9,7 @@ import pytest
 from rasa_sdk import Tracker
 
 from actions.conversation import _store_for, order_store, secret_box
+from actions.forms.confirm import ActionAskFixConfirmed
 from actions.forms.fix import ValidateFixForm
 from actions.forms.verify import ValidateVerifyForm
 from actions.handoff import ActionHandoff
@@ -18,7 +19,6 @@ from actions.orders import (
     ActionOrderStatus,
     ActionShowOrder,
     ActionStartFix,
-    ActionSummariseFix,
 )
 from bot.core.replies import ORDERS_UNAVAILABLE
 from tests.actions.conftest import make_tracker, run_action, validate
@@ -61,7 +61,7 @@ ACTIONS = [
     (ActionOrderStatus, "status?", "ask_status", {"verified_order_id": "PO-10003"}),
     (ActionShowOrder, "PO-10003", "provide_order_id", {"order_id": "PO-10003", "verified_order_id": "PO-10003"}),
     (ActionAfterVerification, "30309", "inform", {**FIXING_PIN, "after_verification": "fix"}),
-    (ActionSummariseFix, "7391", "inform", {**FIXING_PIN, "pin": "7391"}),
+    (ActionAskFixConfirmed, "7391", "inform", {**FIXING_PIN, "pin": "7391"}),
     (ActionApplyFix, "yes", "affirm", {**FIXING_PIN, "pin": "7391"}),
     (ActionHandoff, "a person please", "request_human", FIXING_PIN),
 ]

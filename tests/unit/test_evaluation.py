@@ -149,3 +149,18 @@ def test_novel_messages_are_those_no_training_example_has_case_and_spacing_aside
     ]
     report, count = novel_report(messages, ["thanks", "My pin was wrong"])
     assert count == 1 and report["rejection_pin_invalid"]["recall"] == 0.0
+
+
+def test_the_conversation_rate_counts_failures_and_errors_and_gates_at_095(tmp_path, capsys):
+    from bot.nlu.evaluation import conversation_results, conversation_shortfalls
+
+    cases = "".join(f'<testcase name="c{n}"/>' for n in range(18))
+    junit = tmp_path / "conversations.xml"
+    junit.write_text(
+        f'<testsuites><testsuite>{cases}<testcase name="bad"><failure message="x"/></testcase>'
+        '<testcase name="broken"><error message="y"/></testcase>'
+        '<testcase name="skip"><skipped/></testcase></testsuite></testsuites>'
+    )
+    assert conversation_results(junit) == (20, ["bad", "broken"])
+    assert conversation_shortfalls(junit) == ["conversation success rate 0.900 < 0.95"]
+    assert "18 of 20 end right" in capsys.readouterr().out

@@ -20,7 +20,7 @@ def test_every_category_asks_for_fields_the_catalog_names_or_a_checklist_or_noth
     category = CATALOG.category(category_id)
     asked = fixes.fields_to_ask(category, order())
     if category.fix == "checklist":
-        assert asked == [fixes.CHECKLIST_FIELD]
+        assert asked == [*category.fields, fixes.CHECKLIST_FIELD]
     elif category.fix in fixes.FORM_FAMILIES:
         assert asked and set(asked) <= set(category.fields) and set(asked) <= set(fixes.FIELD_CHECKS)
     else:
@@ -81,7 +81,7 @@ def test_secrets_are_kept_encrypted_and_decrypted_only_for_the_change():
 
 def test_the_summary_masks_secrets_and_names_moved_numbers():
     answers = {"pin": fixes.check_answer("pin", "583920", CONTEXT, BOX), "numbers": ["+13055550116"]}
-    text = fixes.summary(order(), "multiple_accounts", ["pin", "numbers"], answers, BOX)
+    text = fixes.summary(order(), ["multiple_accounts"], ["pin", "numbers"], answers, BOX)
     assert "583920" not in text and "pin: ••••" in text
     assert "moved to a new order of their own: +13055550118" in text and "resubmit" in text
 
@@ -93,3 +93,61 @@ def test_the_port_date_follows_the_losing_carriers_country():
     canadian = fixes.FixContext(order(losing_carrier="Rogers"), june)
     with pytest.raises(ValidationError, match="Canadian statutory holiday"):
         fixes.check_answer("requested_foc_date", "July 1", canadian, BOX)
+
+
+TODAY = date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    "field, text, expected",
+    [
+        ("pin", "As I said, it's 4418207", ("4418207", None)),
+        ("pin", "1", ("1", None)),  # one word: the check says what is wrong with it
+        ("pin", "I already told you!!", (None, None)),  # no value: asked again, not counted
+        ("authorized_title", "jreyes@kestrelyoga.com", (None, None)),  # free text takes no stray word
+        ("checklist_note", "ALREADY DONE.", (fixes.DONE_NOTE, None)),
+        ("checklist_note", "i just told you.", (None, None)),
+    ],
+)
+def test_an_answer_is_read_out_of_the_sentence(field, text, expected):
+    assert fixes.read_answer(field, text, TODAY) == expected
+
+
+def test_a_toll_free_btn_is_read_with_its_problem():
+    value, problem = fixes.read_answer("btn", "the btn is 888-555-0105", TODAY)
+    assert value == "+18885550105" and "toll-free" in problem
+
+
+def test_a_note_keeps_what_was_done_and_never_a_pin():
+    note = fixes.checklist_note("unlocked it and paid, it also had me make a transfer pin, it's 4418207")
+    assert "4418207" not in note and note.startswith("unlocked it and paid")
+
+
+def test_values_go_to_the_fields_of_the_fix():
+    fields = ["authorized_name", "authorized_title", "authorized_email"]
+    found = {"account_name": "Jonathan Reyes", "email": "jr@example.com", "order_id": "PO-10006"}
+    assert fixes.values_for(fields, found) == {
+        "authorized_name": "Jonathan Reyes",
+        "authorized_email": "jr@example.com",
+    }
+    assert fixes.values_for(["pin"], {"ssn_last4": "8592"}) == {"pin": "8592"}
+    assert fixes.values_for([fixes.CHECKLIST_FIELD], {"confirmation_number": "VZ-55821"}) == {
+        fixes.CHECKLIST_FIELD: "confirmation number VZ-55821"
+    }
+
+
+def test_one_fix_asks_every_field_of_several_reasons_once_with_the_note_last():
+    categories = [
+        CATALOG.category("unpaid_balance"),
+        CATALOG.category("account_number"),
+        CATALOG.category("pin_invalid"),
+    ]
+    assert fixes.fields_for(categories, order()) == ["account_number", "pin", fixes.CHECKLIST_FIELD]
+
+
+def test_a_value_known_by_its_shape_changes_its_field_at_the_summary():
+    fields = ["requested_foc_date"]
+    assert fixes.unlabeled_change(fields, "hmm, make it the 17th instead", TODAY) == {
+        "requested_foc_date": "2026-12-17"
+    }
+    assert fixes.unlabeled_change(["account_name"], "hmm, make it Acme instead", TODAY) == {}

@@ -47,3 +47,18 @@ def test_answers_after_the_form_ends_are_not_treated_as_secrets():
         {"event": "user", "text": "thanks", "parse_data": {"text": "thanks"}},
     ]
     assert mask_events(events)[-1]["text"] == "thanks"
+
+
+def test_a_secret_kept_encrypted_is_masked_where_it_was_typed_unlabeled(monkeypatch):
+    key = generate_key()
+    monkeypatch.setenv("PIN_ENCRYPTION_KEY", key)
+    cipher = SecretBox(key).encrypt("421555016100002")
+    events = [
+        {"event": "user", "text": "wait I mistyped that, it should end in 00002: 421555016100002"},
+        {"event": "slot", "name": "account_number", "value": cipher},
+        {"event": "slot", "name": "noted_answers", "value": {"pin": SecretBox(key).encrypt("318274")}},
+        {"event": "user", "text": "oh and 318274 is the newer one"},
+    ]
+    masked = mask_events(events)
+    assert "421555016100002" not in str(masked) and "318274" not in str(masked)
+    assert masked[1]["value"] == cipher

@@ -441,3 +441,14 @@ def test_plain_text_tidies_whitespace_and_refuses_nothing_at_all():
     assert validators.plain_text("  Office\n manager\t") == "Office manager"
     with pytest.raises(ValidationError, match="can't be empty"):
         validators.plain_text(" \n ")
+
+
+@pytest.mark.parametrize("text", ["888-555-0105", "(800) 555-0199", "+1 877 555 0100"])
+def test_a_toll_free_number_is_never_the_billing_number(text):
+    assert validators.phone_number(text).startswith("+18")
+    with pytest.raises(ValidationError, match="toll-free number can't be the billing telephone number"):
+        validators.btn(text)
+
+
+def test_a_local_number_is_a_billing_number():
+    assert validators.btn("718-555-0119") == "+17185550119"

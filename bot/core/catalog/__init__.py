@@ -66,6 +66,7 @@ class Category:
     carrier_notes: Mapping[str, str]
     phrases: tuple[str, ...]
     codes: tuple[str, ...]
+    takes: tuple[str, ...] = ()  # fields never asked, but kept when the customer gives them
 
     @property
     def intent(self) -> str:
@@ -338,7 +339,7 @@ def _read_categories(
     seen_wordings: set[tuple[str, ...]] = set()
     for entry in _entries(path, "id"):
         entry.check_keys(
-            ("id", "title", "seeds", "meaning", "why", "steps", "fields", "fix", "carrier_notes", "notice")
+            ("id", "title", "seeds", "meaning", "why", "steps", "fields", "fix", "carrier_notes", "notice"), ("takes",)
         )
         category_id = _identifier(entry, "id", set(by_id))
         notice = entry.data["notice"]
@@ -371,6 +372,7 @@ def _read_categories(
             why=entry.text("why"),
             steps=entry.texts("steps"),
             fields=entry.choices("fields", order_fields, may_be_empty=True),
+            takes=entry.choices("takes", order_fields, may_be_empty=True) if "takes" in entry.data else (),
             fix=entry.choice("fix", frozenset(families)),
             carrier_notes=MappingProxyType({k: v.strip() for k, v in notes.items()}),
             phrases=phrases,

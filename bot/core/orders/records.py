@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from bot.core.secrets import MASK, mask
+
+# reasons recorded this close together belong to one rejection notice
+SAME_NOTICE = timedelta(minutes=10)
 
 
 class OrderStatus(str, enum.Enum):
@@ -108,6 +111,15 @@ class PortOrder:
     @property
     def latest_rejection(self) -> Rejection | None:
         return self.rejections[-1] if self.rejections else None
+
+    @property
+    def current_rejections(self) -> tuple[Rejection, ...]:
+        """The reasons of the latest rejection: a notice's reasons are recorded together, minutes
+        apart at most, while a new rejection comes only after a resubmission, days later."""
+        latest = self.latest_rejection
+        if latest is None:
+            return ()
+        return tuple(r for r in self.rejections if latest.rejected_at - r.rejected_at <= SAME_NOTICE)
 
     def masked(self) -> dict:
         """A JSON-ready view that is safe to show or log: no secret appears in full."""

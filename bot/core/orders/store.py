@@ -89,7 +89,7 @@ FIELD_NORMALISERS: dict[str, Callable[[Any], Any]] = {
     "contact_email": validators.email,
     "customer_id": validators.plain_text,
     "account_number": validators.account_number,
-    "btn": validators.phone_number,
+    "btn": validators.btn,
     "pin": validators.pin,
     "service_address": validators.plain_text,
     "authorized_name": validators.person_name,

@@ -1,0 +1,111 @@
+"""The summary before a fix is resubmitted: "Shall I go ahead?" is a form of its own, so every
+answer is read rather than matched against a yes or a no. A casual yes resubmits, a no changes
+nothing, a change to one field ("almost, the account name needs to be ...") is checked, made
+and shown in the summary again, and a side question is answered and the summary asked again:
+the pending change is kept until the customer decides."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.conversation import needs_order_store, secret_box, verified_order
+from actions.dispatch import send
+from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answers, fix_categories
+from actions.slots import FIX_CONFIRMED, REQUESTED_SLOT
+from bot.core import answers, fixes
+from bot.core.decisions import Decision, decision
+from bot.core.replies import CONFIRM_UNCLEAR, FIX_RESTART, answer_problem, confirm_fix, fields_changed
+from bot.core.secrets import is_ciphertext
+from bot.core.validators import ValidationError
+
+# What the NLU says must be this sure before an answer that words alone don't decide counts
+CONFIDENT = 0.8
+
+
+def kept_value(tracker: Tracker, field: str) -> object:
+    """The answer kept for `field`, as typed (secrets decrypted), to tell a change from a repeat."""
+    value = tracker.get_slot(field)
+    if field in fixes.SECRET_FIELDS and isinstance(value, str) and is_ciphertext(value):
+        return secret_box().decrypt(value)
+    return value
+
+
+def nlu_decision(tracker: Tracker) -> str | None:
+    intent = tracker.latest_message.get("intent") or {}
+    if intent.get("name") in ("affirm", "deny") and (intent.get("confidence") or 0) >= CONFIDENT:
+        return "yes" if intent["name"] == "affirm" else "no"
+    return None
+
+
+@needs_order_store
+class ActionAskFixConfirmed(Action):
+    """Asks "Shall I go ahead?" with the summary of what will be written and resubmitted."""
+
+    def name(self) -> str:
+        return "action_ask_fix_confirmed"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        order, _ = verified_order(tracker)
+        categories = fix_categories(tracker)
+        if order is None or not categories:
+            send(dispatcher, [FIX_RESTART])
+            return clear_fix()
+        fields, kept = fix_answers(tracker, order)
+        send(dispatcher, [confirm_fix(fixes.summary(order, categories, fields, kept, secret_box()))])
+        return []
+
+
+@needs_order_store
+class ValidateConfirmForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_confirm_form"
+
+    def validate_fix_confirmed(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> dict[str, Any]:
+        if value is None:  # cleared when the form starts
+            return {}
+        order, _ = verified_order(tracker)
+        if order is None or not fix_categories(tracker):
+            send(dispatcher, [FIX_RESTART])
+            return {FIX_CONFIRMED: None, REQUESTED_SLOT: None}
+        text = tracker.latest_message.get("text") or ""
+        today = date.today()
+        fields, _ = fix_answers(tracker, order)
+        found = {field: f.value for field, f in answers.extract_all(text, today=today).items()}
+        said = decision(text)
+        single = len([f for f in fields if f != fixes.CHECKLIST_FIELD]) == 1 and said is not Decision.YES
+        edits = fixes.values_for(fields, found) or fixes.unlabeled_change(fields, text, today, any_field=single)
+        edits = {field: value for field, value in edits.items() if value != kept_value(tracker, field)}
+        if edits:  # a change comes before any yes or no in the same message: it is shown first
+            context, box, changed = fixes.FixContext(order, today), secret_box(), {}
+            for field, raw in edits.items():
+                try:
+                    changed[field] = fixes.check_answer(field, raw, context, box)
+                except ValidationError as problem:
+                    send(dispatcher, answer_problem(problem, field, order.losing_carrier))
+            if changed:
+                send(dispatcher, [fields_changed(list(changed))])
+            return {**changed, FIX_CONFIRMED: None}
+        answer = said.value if said else nlu_decision(tracker)
+        if answer:
+            return {FIX_CONFIRMED: answer}
+        send(dispatcher, [CONFIRM_UNCLEAR])
+        return {FIX_CONFIRMED: None}
+
+
+class ActionFinishFix(Action):
+    """Runs when the summary was answered: resubmits on yes, changes nothing on no."""
+
+    def name(self) -> str:
+        return "action_finish_fix"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        finish = ActionApplyFix() if tracker.get_slot(FIX_CONFIRMED) == "yes" else ActionCancelFix()
+        return finish.run(dispatcher, tracker, domain)

@@ -1,0 +1,70 @@
+"""Yes, no, or neither: how a customer answers "Shall I go ahead?" in their own words.
+
+"ya go", "yep do it", "ok... yes go ahead I guess" are yes; "no", "wait, not yet", "don't send it"
+are no; anything else ("almost, the name needs to be ...", a question) is neither, and the
+caller reads it as a change or a question instead of guessing. Negation wins over assent ("ok
+no, don't"), because sending a port order the customer did not want is the costly mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Decision(str, Enum):
+    YES = "yes"
+    NO = "no"
+
+
+_YES = re.compile(
+    r"\b(y|ya|yah|yas|yea|yeah|yes+|yep|yup|sure|ok(?:ay)?|k|kk|alright|all right|go|go ahead|do it|"
+    r"proceed|please do|send it|submit it|resubmit(?: it)?|confirm(?:ed)?|correct|right|perfect|fine|"
+    r"sounds good|looks good|good to go|absolutely|definitely|of course|let'?s do it|that'?s it)\b"
+)
+_NO = re.compile(
+    r"\b(no|nope|nah|don'?t|do not|not yet|not now|wait|hold (?:on|off|it)|cancel|stop|never ?mind|"
+    r"leave it|forget it|scratch that|not (?:right|correct)|wrong|incorrect|mistake)\b"
+)
+# "no problem" and "no worries" are assent, not refusal
+_NOT_REFUSAL = re.compile(r"\bno (problem|worries|doubt)\b")
+# a message that asks something is not an answer to the question, whatever words it contains
+_QUESTION = re.compile(
+    r"\?\s*$|^(what|where|when|why|how|who|which)\b|"
+    r"^(will|would|can|could|do|does|did|is|are|am|should|shall)\s+(i|my|we|our|it|they|you|the|this|that|there)\b"
+)
+
+
+def decision(text: str) -> Decision | None:
+    """The customer's yes or no in `text`; None when it is neither, or when it asks something."""
+    words = " ".join(re.sub(r"[^\w'’ ]+", " ", text.casefold().replace("’", "'")).split())
+    if not words or _QUESTION.search(text.strip().casefold()):
+        return None
+    refuses = _NO.search(_NOT_REFUSAL.sub(" ", words))
+    if refuses:
+        return Decision.NO
+    return Decision.YES if _YES.search(words) else None
+
+
+_FIX_REQUEST = re.compile(
+    r"\b(fix|re-?submit|resend|correct|update|sort (?:it|this|that|them) out|take care of)\b", re.IGNORECASE
+)
+
+
+def asks_to_fix(text: str) -> bool:
+    """Whether a message that explains the problem also asks for the fix ("... Please fix it.")."""
+    return bool(_FIX_REQUEST.search(text))
+
+
+_PERSON_REQUEST = re.compile(
+    r"\b(talk|speak|chat) (to|with)\b|\bcall me\b"
+    r"|\b(get|want|need|have|give me|connect me|pass|hand|is there)\b.{0,30}"
+    r"\b(person|human|agent|representative|someone|somebody|staff|employee|your (porting )?(team|people))\b"
+    r"|\byour (porting )?(team|people)\b.{0,20}\b(do|handle|take|fix)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_person(text: str) -> bool:
+    """Whether a message asks for a person ("can I talk to a real person? my port ... was rejected")."""
+    return bool(_PERSON_REQUEST.search(text))

@@ -1,0 +1,71 @@
+"""Customer conversations as data: who the customer is, what they write, and the end state.
+
+Each YAML file in this folder holds conversations of one kind of customer (sentences, everything
+at once, side questions, corrections...). A conversation runs against its own fresh copy of a
+demo order, so conversations never see each other's changes; `{order}` in a message stands for
+that copy's id, and `{zip}` and `{email}` for its verifiers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+HERE = Path(__file__).parent
+
+
+@dataclass(frozen=True)
+class Turn:
+    say: str
+    expect: tuple[str, ...] = ()  # each must be in the bot's answer (case-insensitive)
+    refuse: tuple[str, ...] = ()  # none may be in it
+
+
+@dataclass(frozen=True)
+class Conversation:
+    name: str
+    kind: str
+    demo: str | None  # the demo order copied for this conversation (PO-100xx), or none
+    turns: tuple[Turn, ...]
+    status: str | None  # the order's status at the end
+    fields: dict = field(default_factory=dict)  # order fields at the end; "pin" is compared decrypted
+    ticket: bool | None = None  # whether a ticket must (True) or must not (False) exist at the end
+    secrets: tuple[str, ...] = ()  # typed in the chat; must not be stored in clear anywhere
+    # (category, notice) the copy is rejected for instead of the demo's own rejection
+    rejections: tuple[tuple[str, str], ...] = ()
+
+
+def _turn(data: str | dict) -> Turn:
+    if isinstance(data, str):
+        return Turn(data)
+    return Turn(data["say"], tuple(_listed(data.get("expect"))), tuple(_listed(data.get("refuse"))))
+
+
+def _listed(value: str | list | None) -> list[str]:
+    return [] if value is None else [value] if isinstance(value, str) else list(value)
+
+
+def load(folder: Path = HERE) -> list[Conversation]:
+    conversations = []
+    for path in sorted(folder.glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")):
+            end = item.get("end", {})
+            conversations.append(
+                Conversation(
+                    name=item["name"],
+                    kind=path.stem,
+                    demo=item.get("demo"),
+                    turns=tuple(_turn(turn) for turn in item["turns"]),
+                    rejections=tuple((r["category"], r["notice"]) for r in item.get("rejections", ())),
+                    status=end.get("status"),
+                    fields=end.get("fields", {}),
+                    ticket=end.get("ticket"),
+                    secrets=tuple(str(secret) for secret in item.get("secrets", ())),
+                )
+            )
+    names = [c.name for c in conversations]
+    duplicated = {name for name in names if names.count(name) > 1}
+    assert not duplicated, f"conversation names used twice: {duplicated}"
+    return conversations

@@ -1,0 +1,638 @@
+"""Values out of customers' sentences (bot.core.answers), written from kinds of customers: those who
+answer in sentences, with typos, with filler and complaints, everything at once, or who correct
+themselves; and what must never be taken for a value (a ZIP as the PIN, an amount as an account)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.core.answers import FIELDS, SECRET_FIELDS, extract, extract_all, is_only_filler, masked
+from bot.settings import PROJECT_ROOT
+
+TODAY = date(2026, 11, 30)  # a Monday, the day of the customer trial
+
+# (field asked, what the customer wrote, the value expected; None: no value in it)
+CASES = [
+    # --- ZIP: in a sentence, with punctuation, filler, typos, complaints
+    ("service_zip", "the zip is 55402", "55402"),
+    ("service_zip", "zip is 33131", "33131"),
+    ("service_zip", "my zip is 80203", "80203"),
+    ("service_zip", "60657.", "60657"),
+    ("service_zip", "78701!!", "78701"),
+    ("service_zip", "I already told you. 64112", "64112"),
+    ("service_zip", "same 98103", "98103"),
+    ("service_zip", "zip code: 94110-1234", "94110-1234"),
+    ("service_zip", "the zip cod is 55402 i think", "55402"),
+    ("service_zip", "zipcode 10001 thanks", "10001"),
+    ("service_zip", "its 30301", "30301"),
+    ("service_zip", "we're in 606571234", "60657-1234"),
+    ("service_zip", "postal code is k1a 0b1", "K1A 0B1"),
+    ("service_zip", "M5V 2T6 (Toronto)", "M5V 2T6"),
+    ("service_zip", "1840 W Belmont Ave, Chicago IL 60657", "60657"),
+    ("service_zip", "12345 Main St, Austin TX 78701", "78701"),
+    ("service_zip", "02139 is the zip for the office", "02139"),
+    ("service_zip", "44712 is the pin, 60614 is the zip", "60614"),
+    ("service_zip", "sorry the zip is actually 60615 not 60614", "60615"),
+    ("service_zip", "60614... oops I mean 60615", "60615"),
+    ("service_zip", "zip is 5540", None),
+    ("service_zip", "I already told you", None),
+    ("service_zip", "my order is PO-10004", None),
+    ("service_zip", "call me at 415-555-0186", None),
+    ("service_zip", "I paid $12500 already", None),
+    # --- e-mail and the identity check (ZIP or e-mail)
+    ("authorized_email", "it's hollis@example.com", "hollis@example.com"),
+    ("authorized_email", "email: Dana.Whitfield@Bayview-Dental.com.", "dana.whitfield@bayview-dental.com"),
+    ("authorized_email", "send it to (ops@quinn-counseling.org) please", "ops@quinn-counseling.org"),
+    ("authorized_email", "hollis@example", None),
+    ("authorized_email", "I don't have email", None),
+    ("order_verifier", "it's hollis@example.com", "hollis@example.com"),
+    ("order_verifier", "the zip is 55402", "55402"),
+    ("order_verifier", "same 98103", "98103"),
+    ("order_verifier", "zip 78701 or hollis@example.com", "78701"),
+    ("order_verifier", "ugh i just told you", None),
+    # a ZIP right after the order number
+    ("order_verifier", "PO-20024 / 90017 / verizon says account number mismatch", "90017"),
+    ("order_verifier", "order 10004 / 78701 / not sure what else you need", "78701"),
+    # --- order ids
+    ("order_id", "Hi, my port order PO-10007 was rejected", "PO-10007"),
+    ("order_id", "po 10007", "PO-10007"),
+    ("order_id", "order 10007", "PO-10007"),
+    ("order_id", "order #10007", "PO-10007"),
+    ("order_id", "my order number is 10007", "PO-10007"),
+    ("order_id", "po10004", "PO-10004"),
+    ("order_id", "Order PO-10004, zip 78701", "PO-10004"),
+    ("order_id", "P.O. Box 12345", None),
+    ("order_id", "where do I find my order number?", None),
+    # --- PIN and transfer PIN
+    ("pin", "it also had me make a transfer pin, it's 4418207", "4418207"),
+    ("pin", "ok can you fix both? the account number is 287341190556 and the transfer pin 5530921", "5530921"),
+    ("pin", "pin: 1234", "1234"),
+    ("pin", "PIN is 0042", "0042"),
+    ("pin", "passcode 778899", "778899"),
+    ("pin", "the number tranfer pin they texted me is 55 30 921", "5530921"),
+    ("pin", "4418207", "4418207"),
+    ("pin", "it's 8812", "8812"),
+    ("pin", "As I said, it's 9921.", "9921"),
+    ("pin", "last four of my social is 1234", "1234"),
+    ("pin", "my pin is AB12CD", "AB12CD"),
+    ("pin", "zip 60657 and the pin 1234", "1234"),
+    ("pin", "44712 is the pin, 60614 is the zip", "44712"),
+    ("pin", "wait, pin is 4471. no sorry 4417", "4417"),
+    ("pin", "4471 - no, the new one is 9981", "9981"),
+    # the PIN label, a few words, then the cue; a PIN that is the SSN's last 4
+    ("pin", "the transfer pin on the new account is 55 30 921", "5530921"),
+    ("pin", "pin they gave me at the store is 4471", "4471"),
+    ("pin", "T-Mobile told me the PIN on my account is the last 4 of my SSN, 8592", "8592"),
+    ("pin", "my PIN is the last four of my social, 4410", "4410"),
+    ("pin", "the pin and the zip is 60614", None),  # the words between label and cue name another field
+    ("pin", "the zip is 55402", None),
+    ("pin", "I paid the 212.40 this morning", None),
+    ("pin", "my order is PO-10004", None),
+    ("pin", "order 10004", None),
+    ("pin", "call 415-555-0186", None),
+    ("pin", "I paid $1250 yesterday", None),
+    ("pin", "they charged a 2500 dollar fee", None),
+    ("pin", "confirmation number is CL-88231947", None),
+    ("pin", "port it 12/15/2026", None),
+    ("pin", "I already told you.", None),
+    ("pin", "the pin is wrong?", None),
+    # --- account numbers
+    ("account_number", "As I said, it's 482019375-00001", "48201937500001"),
+    ("account_number", "acct # 77812-4410", "778124410"),
+    ("account_number", "account number: 8391 0042 7781", "839100427781"),
+    ("account_number", "my acount number is 287341190556", "287341190556"),
+    ("account_number", "ABC-12345-X is what the bill says", "ABC12345X"),
+    ("account_number", "287341190556", "287341190556"),
+    ("account_number", "acct 559-221-0093", "5592210093"),
+    ("account_number", "acct 55102993, no wait, 55102994", "55102994"),
+    (
+        "account_number",
+        "ok can you fix both? the account number is 287341190556 and the transfer pin 5530921",
+        "287341190556",
+    ),
+    # the label, a few words ("for porting", "on the bill"), then "is" or ":"
+    (
+        "account_number",
+        "The account number for porting is 421555014700001 and my transfer PIN is 775120.",
+        "421555014700001",
+    ),
+    ("account_number", "the account number on the bill is 8391 0042 7781", "839100427781"),
+    ("account_number", "account number on my Comcast statement: 77812-4410", "778124410"),
+    ("account_number", "the account number printed on the invoice is 559 221 0093 0001", "55922100930001"),
+    ("account_number", "account number and zip is 60614", None),
+    ("account_number", "ok I paid centurylink the 212.40 and the 25 fee this morning", None),
+    ("account_number", "PO-10004", None),
+    ("account_number", "the zip is 55402", None),
+    ("account_number", "415-555-0186", None),
+    ("account_number", "I don't have it yet", None),
+    # --- BTN and phone numbers
+    ("btn", "the btn is 512-555-0142", "+15125550142"),
+    ("btn", "billing number (415) 555-0186", "+14155550186"),
+    ("btn", "it's 415.555.0186", "+14155550186"),
+    ("btn", "main number is 1 415 555 0186 I think", "+14155550186"),
+    ("btn", "the pilot is 415-555-0186 and the btn 415-555-0187", "+14155550187"),
+    ("btn", "the btn is 888-555-0100, sorry, 312-555-0147", "+13125550147"),
+    ("btn", "I don't know it", None),
+    ("btn", "5530921", None),
+    ("pilot_number", "make 718-555-0119 the new pilot", "+17185550119"),
+    ("pilot_number", "pilot number: 718 555 0120", "+17185550120"),
+    ("numbers", "415-555-0186 and (415) 555-0187", "+14155550186, +14155550187"),
+    ("numbers", "only 718-555-0119 stays", "+17185550119"),
+    ("numbers", "all of them", None),
+    # --- account (company or person) names
+    ("account_name", "As I said above, it's Bayview Dental Group, LLC", "Bayview Dental Group, LLC"),
+    (
+        "account_name",
+        "almost, the account name needs to be Quinn Counseling Services LLC",
+        "Quinn Counseling Services LLC",
+    ),
+    (
+        "account_name",
+        "Yes please. I checked our AT&T bill and the account name is Bayview Dental Group, LLC",
+        "Bayview Dental Group, LLC",
+    ),
+    ("account_name", "Hollis & Sons Plumbing Inc.", "Hollis & Sons Plumbing Inc."),
+    ("account_name", "it should be The Hollis Group", "The Hollis Group"),
+    ("account_name", "Bayview Dental Group, LLC. thanks!", "Bayview Dental Group, LLC"),
+    ("account_name", "the name on the bill is Maria Lopez", "Maria Lopez"),
+    ("account_name", '"Acme Widgets, Inc."', "Acme Widgets, Inc."),
+    ("account_name", "the name I gave you is wrong. it should be Jonathan Reyes", "Jonathan Reyes"),
+    ("account_name", "the bill says 'Hernandez Auto Repair LLC'", "Hernandez Auto Repair LLC"),
+    ("account_name", "It's under my husband's name, Robert Kim", "Robert Kim"),
+    ("account_name", "Bayview Dental Group, LLC and the address is 1840 W Belmont Ave", "Bayview Dental Group, LLC"),
+    # a label, other words, then "is"/"should be": the value starts after the cue ("&" splits nothing)
+    (
+        "account_name",
+        "The account name on the AT&T bill is Bayview Dental Group, LLC. Please fix it.",
+        "Bayview Dental Group, LLC",
+    ),
+    (
+        "account_name",
+        "the company name on our Comcast account is Harbor Point Marina Inc. can you update it",
+        "Harbor Point Marina Inc.",
+    ),
+    (
+        "account_name",
+        "The business name on the Verizon bill should be Quinn Counseling Services LLC",
+        "Quinn Counseling Services LLC",
+    ),
+    ("account_name", "the legal name on file with AT&T is Ortiz Family Bakery, L.L.C.", "Ortiz Family Bakery, L.L.C."),
+    # "says", "reads", "shows", "is listed as", "is under"; a company name ends at its legal ending
+    (
+        "account_name",
+        "fwiw the invoice from at&t says Bayview Dental Group, LLC at the top",
+        "Bayview Dental Group, LLC",
+    ),
+    ("account_name", "the bill reads Hollis & Sons Plumbing Co. at the very top", "Hollis & Sons Plumbing Co."),
+    (
+        "account_name",
+        "on the statement it shows Redwood Family Dentistry, PLLC, then our address",
+        "Redwood Family Dentistry, PLLC",
+    ),
+    ("account_name", "the account is listed as Marisol Vega", "Marisol Vega"),
+    ("account_name", "the account is under Kestrel Yoga LLC", "Kestrel Yoga LLC"),
+    ("account_name", "bayview dental group llc at the top of the bill", "bayview dental group llc"),
+    ("account_name", "Smith & Co. Holdings LLC", "Smith & Co. Holdings LLC"),  # "Co." followed by more name
+    # never a sentence, an order id, a ZIP or a bare number; nor the authorized person's name
+    ("account_name", "Leo signed the LOA", None),
+    ("account_name", "Please fix it.", None),
+    ("account_name", "order 10004 zip 78701", None),
+    ("account_name", "my pin is 1234 and my zip is 60657", None),
+    (
+        "account_name",
+        "order PO-20028, zip 02134. Leo signed the LOA but the account holder at Spectrum is Nadia Kestrel-Park, "
+        "Owner. her email is nadia@kestrelyoga.com",
+        None,
+    ),
+    (
+        "account_name",
+        "PO-20024 / 90017 / verizon says account number mismatch. The account number for porting is "
+        "421555014700001 and my transfer PIN is 775120.",
+        None,
+    ),
+    (
+        "account_name",
+        "my port order PO-20026 was rejected for the PIN. zip 30309. T-Mobile told me the PIN on my account is "
+        "the last 4 of my SSN, 8592",
+        None,
+    ),
+    ("account_name", "owner of the account is Sam Patel", None),
+    ("account_name", "ALREADY DONE.", None),
+    ("account_name", "i just told you.", None),
+    ("account_name", "what account name?", None),
+    ("account_name", "12345", None),
+    # --- the authorized person
+    ("authorized_name", "Dana Whitfield, Operations Director", "Dana Whitfield"),
+    ("authorized_name", "the name I gave you is wrong. it should be Jonathan Reyes", "Jonathan Reyes"),
+    ("authorized_name", "Sam Patel is the owner", "Sam Patel"),
+    ("authorized_name", "it's Priya Natarajan, CFO", "Priya Natarajan"),
+    ("authorized_name", "Jonathan Reyes, not John Reyes", "Jonathan Reyes"),
+    ("authorized_name", "not John Reyes, it's Jonathan Reyes", "Jonathan Reyes"),
+    ("authorized_name", "Dr. Aisha Rahman", "Dr. Aisha Rahman"),
+    ("authorized_name", "mary-kate o'brien", "mary-kate o'brien"),
+    ("authorized_name", "name: Luis de la Cruz", "Luis de la Cruz"),
+    ("authorized_name", "the authorized person is Carla Mendes, practice manager", "Carla Mendes"),
+    ("authorized_name", "my name is Kevin O'Malley and I'm the general manager", "Kevin O'Malley"),
+    ("authorized_name", "dana whitfield operations director", "dana whitfield"),
+    ("authorized_name", "Thanh Do", "Thanh Do"),
+    # "account holder", "signer", "the person on the account", "owner of the account is"
+    ("authorized_name", "the account holder at Spectrum is Nadia Kestrel-Park, Owner", "Nadia Kestrel-Park"),
+    ("authorized_name", "the signer on the LOA is Marcus Bell, IT manager", "Marcus Bell"),
+    ("authorized_name", "the person on the account is Priya Natarajan", "Priya Natarajan"),
+    ("authorized_name", "owner of the account is Sam Patel", "Sam Patel"),
+    ("authorized_name", "account holder: Jin Oh", "Jin Oh"),
+    ("authorized_name", "the authorized person is Dana Whitfield, who is the owner", "Dana Whitfield"),
+    ("authorized_name", "Please fix it.", None),
+    ("authorized_name", "Leo signed the LOA", None),
+    ("authorized_name", "ALREADY DONE.", None),
+    ("authorized_name", "the new one", None),
+    ("authorized_name", "i just told you.", None),
+    ("authorized_name", "the owner", None),
+    ("authorized_name", "Hollis Family Dental", None),
+    ("authorized_name", "Dana", None),
+    ("authorized_title", "Dana Whitfield, Operations Director", "Operations Director"),
+    ("authorized_title", "Sam Patel is the owner", "owner"),
+    ("authorized_title", "Dana Whitfield (office manager)", "office manager"),
+    ("authorized_title", "Marcus Bell - IT manager", "IT manager"),
+    ("authorized_title", "Operations Director", "Operations Director"),
+    ("authorized_title", "she's the office manager", "office manager"),
+    ("authorized_title", "Owner", "Owner"),
+    ("authorized_title", "the name I gave you is wrong. it should be Jonathan Reyes", None),
+    ("authorized_title", "my name is Kevin O'Malley and I'm the general manager", "general manager"),
+    ("authorized_title", "dana whitfield operations director", "operations director"),
+    ("authorized_title", "the account holder at Spectrum is Nadia Kestrel-Park, Owner", "Owner"),
+    ("authorized_title", "the authorized person is Dana Whitfield, who is the owner", "owner"),
+    ("authorized_title", "i just told you", None),
+    # no sentence, order id or company is a title
+    ("authorized_title", "Please fix it.", None),
+    ("authorized_title", "PO-20024 / 90017 / verizon says account number mismatch", None),
+    ("authorized_title", "fwiw the invoice from at&t says Bayview Dental Group, LLC at the top", None),
+    # --- service addresses
+    (
+        "service_address",
+        "the service address is 1840 W Belmont Ave Apt 3, Chicago, IL 60657",
+        "1840 W Belmont Ave Apt 3",
+    ),
+    ("service_address", "it's 500 Main St Suite 200", "500 Main St Suite 200"),
+    (
+        "service_address",
+        "we moved, new address is 77 Harbor Blvd Suite 410 San Diego CA 92101",
+        "77 Harbor Blvd Suite 410",
+    ),
+    ("service_address", "1840 Broadway", "1840 Broadway"),
+    ("service_address", "PO Box 4411, Austin TX 78701", "PO Box 4411"),
+    ("service_address", "I already told you 2 times", None),
+    ("service_address", "same as on the bill", None),
+    # --- port dates (today is Monday 2026-11-30)
+    ("requested_foc_date", "april 1", "2027-04-01"),
+    ("requested_foc_date", "contract ends march 31 so can you set it up to port april 1?", "2027-04-01"),
+    ("requested_foc_date", "the first monday after march 31", "2027-04-05"),
+    ("requested_foc_date", "next tuesday", "2026-12-01"),
+    ("requested_foc_date", "12/15", "2026-12-15"),
+    ("requested_foc_date", "Dec 15th please", "2026-12-15"),
+    ("requested_foc_date", "on the 15th", "2026-12-15"),
+    ("requested_foc_date", "how about friday?", "2026-12-04"),
+    ("requested_foc_date", "in two weeks", "2026-12-14"),
+    ("requested_foc_date", "two weeks from now", "2026-12-14"),
+    ("requested_foc_date", "tomorrow", "2026-12-01"),
+    ("requested_foc_date", "Friday, December 4", "2026-12-04"),
+    ("requested_foc_date", "12/15/2026", "2026-12-15"),
+    ("requested_foc_date", "2026-12-15", "2026-12-15"),
+    ("requested_foc_date", "the first business day after december 24", "2026-12-28"),
+    ("requested_foc_date", "wednesday the 9th", "2026-12-09"),
+    ("requested_foc_date", "port it on friday, not monday", "2026-12-04"),
+    ("requested_foc_date", "can I pick the date it moves? a monday", "2026-12-07"),
+    ("requested_foc_date", "thurs", "2026-12-03"),
+    ("requested_foc_date", "dec 10, no make that dec 11", "2026-12-11"),
+    ("requested_foc_date", "asap", None),
+    ("requested_foc_date", "whenever works", None),
+    ("requested_foc_date", "I paid this morning", None),
+    ("requested_foc_date", "the zip is 55402", None),
+    ("requested_foc_date", "may I ask something first", None),
+    ("requested_foc_date", "I sat on hold for an hour", None),
+    # --- confirmation numbers
+    ("confirmation_number", "done, confirmation number VZ-55821", "VZ-55821"),
+    ("confirmation_number", "conf # ab-99812", "AB-99812"),
+    ("confirmation_number", "reference number: 7781234", "7781234"),
+    ("confirmation_number", "ref# TM4471-22", "TM4471-22"),
+    ("confirmation_number", "here it is VZ-55821", "VZ-55821"),
+    (
+        "confirmation_number",
+        "ok I paid centurylink the 212.40 and the 25 fee this morning, confirmation number is CL-88231947",
+        "CL-88231947",
+    ),
+    ("confirmation_number", "ALREADY DONE.", None),
+    ("confirmation_number", "it's for PO-10004", None),
+    # --- SSN's last four
+    ("ssn_last4", "last four of my social is 1234", "1234"),
+    ("ssn_last4", "ssn last 4: 9876", "9876"),
+    ("ssn_last4", "last 4 of SSN 5555", "5555"),
+    ("ssn_last4", "it's 4321", "4321"),
+    ("ssn_last4", "my social is 123-45-6789", "6789"),
+    # --- what stays behind on a partial port
+    ("remaining_disposition", "keep them", "keep"),
+    ("remaining_disposition", "keep everything else active", "keep"),
+    ("remaining_disposition", "disconnect the rest", "disconnect"),
+    ("remaining_disposition", "cancel 718-555-0119 and 718-555-0120", "disconnect: +17185550119, +17185550120"),
+    ("remaining_disposition", "don't disconnect anything", "keep"),
+    ("remaining_disposition", "no need to keep the fax line", "disconnect"),
+    ("remaining_disposition", "keep the internet but disconnect 718-555-0119", "disconnect: +17185550119"),
+    ("remaining_disposition", "cut off 718-555-0119 please", "disconnect: +17185550119"),
+    ("remaining_disposition", "we still need the internet", "keep"),
+    ("remaining_disposition", "not sure", None),
+    ("remaining_disposition", "keep one, cancel the other", None),
+]
+
+
+@pytest.mark.parametrize(("field", "text", "expected"), CASES)
+def test_extract_reads_the_value_out_of_the_sentence(field, text, expected):
+    found = extract(field, text, today=TODAY)
+    assert (found.value if found else None) == expected
+
+
+@pytest.mark.parametrize(("field", "text", "expected"), [c for c in CASES if c[2] is not None])
+def test_the_span_holds_the_typed_value_without_filler(field, text, expected):
+    found = extract(field, text, today=TODAY)
+    typed = text[found.span[0] : found.span[1]]
+    assert typed == typed.strip(" ,!?:;'\"") and typed
+    assert not typed.endswith(".") or expected.endswith(".")  # only an abbreviation keeps its period
+    assert not typed.lower().startswith(("as i said", "it's ", "the name is", "i already told you", "same "))
+
+
+def test_a_toll_free_number_is_flagged_as_no_billing_telephone_number():
+    for text in ("the btn is 888-555-0100", "1-800-555-0199", "our main number is (877) 555-0123"):
+        found = extract("btn", text, today=TODAY)
+        assert found.value.startswith("+18") and "toll-free" in found.problem
+    assert extract("btn", "the btn is 512-555-0142", today=TODAY).problem is None
+    assert extract("numbers", "888-555-0100", today=TODAY).problem is None  # toll-free numbers may port
+
+
+# (message, what it carries) for customers who give everything at once or say things before being asked
+ALL_AT_ONCE = [
+    (
+        "Order PO-10004, zip 78701, email hollis@example.com, account name Bayview Dental Group, LLC, "
+        "account number 287341190556, BTN 512-555-0142",
+        {
+            "order_id": "PO-10004",
+            "service_zip": "78701",
+            "email": "hollis@example.com",
+            "account_name": "Bayview Dental Group, LLC",
+            "account_number": "287341190556",
+            "btn": "+15125550142",
+        },
+    ),
+    ("Hi, my port order PO-10007 was rejected", {"order_id": "PO-10007"}),
+    (
+        "ok I paid centurylink the 212.40 and the 25 fee this morning, confirmation number is CL-88231947",
+        {"confirmation_number": "CL-88231947"},
+    ),
+    (
+        "ok can you fix both? the account number is 287341190556 and the transfer pin 5530921",
+        {"account_number": "287341190556", "pin": "5530921"},
+    ),
+    ("contract ends march 31 so can you set it up to port april 1?", {"requested_foc_date": "2027-04-01"}),
+    ("order 10004 and 78701", {"order_id": "PO-10004"}),  # a bare 5-digit number is no ZIP unasked
+    (
+        "Yes please. I checked our AT&T bill and the account name is Bayview Dental Group, LLC",
+        {"account_name": "Bayview Dental Group, LLC"},
+    ),
+    (
+        "the authorized person is Dana Whitfield, Operations Director",
+        {"authorized_name": "Dana Whitfield", "authorized_title": "Operations Director"},
+    ),
+    (
+        "the service address is 1840 W Belmont Ave, Chicago IL 60657",
+        {"service_address": "1840 W Belmont Ave", "service_zip": "60657"},
+    ),
+    ("it also had me make a transfer pin, it's 4418207", {"pin": "4418207"}),
+    ("last four of my social is 1234", {"ssn_last4": "1234"}),
+    ("done, confirmation number VZ-55821", {"confirmation_number": "VZ-55821"}),
+    ("I paid this morning", {}),
+    ("my account was ported on 11/20", {}),
+    ("ALREADY DONE.", {}),
+    ("my pin is 1234 and zip 60657", {"pin": "1234", "service_zip": "60657"}),
+    ("po 10002, hollis@example.com", {"order_id": "PO-10002", "email": "hollis@example.com"}),
+    # a label, other words, then the cue
+    (
+        "The account name on the AT&T bill is Bayview Dental Group, LLC. Please fix it.",
+        {"account_name": "Bayview Dental Group, LLC"},
+    ),
+    (
+        "the company name on our Comcast account is Harbor Point Marina Inc. can you update it",
+        {"account_name": "Harbor Point Marina Inc."},
+    ),
+    ("fwiw the invoice from at&t says Bayview Dental Group, LLC at the top", {}),  # no label: not unprompted
+    # the account holder, signer, authorized user: "Name, Title" splits
+    (
+        "order PO-20028, zip 02134. Leo signed the LOA but the account holder at Spectrum is Nadia Kestrel-Park, "
+        "Owner. her email is nadia@kestrelyoga.com",
+        {
+            "order_id": "PO-20028",
+            "service_zip": "02134",
+            "authorized_name": "Nadia Kestrel-Park",
+            "authorized_title": "Owner",
+            "email": "nadia@kestrelyoga.com",
+        },
+    ),
+    (
+        "the authorized user at Comcast is Rosa Delgado, Office Manager",
+        {"authorized_name": "Rosa Delgado", "authorized_title": "Office Manager"},
+    ),
+    (
+        "the signer on the LOA is Marcus Bell, IT manager",
+        {"authorized_name": "Marcus Bell", "authorized_title": "IT manager"},
+    ),
+    ("owner of the account is Sam Patel", {"authorized_name": "Sam Patel"}),
+    # an account number after "for porting", "on the bill"
+    (
+        "PO-20024 / 90017 / verizon says account number mismatch. The account number for porting is "
+        "421555014700001 and my transfer PIN is 775120.",
+        {"order_id": "PO-20024", "account_number": "421555014700001", "pin": "775120"},
+    ),
+    ("the account number on the Verizon bill is 559221009300001", {"account_number": "559221009300001"}),
+    ("zip for the office is 60614", {"service_zip": "60614"}),
+    # a PIN that is the SSN's last 4 is both
+    (
+        "my port order PO-20026 was rejected for the PIN. zip 30309. T-Mobile told me the PIN on my account is "
+        "the last 4 of my SSN, 8592",
+        {"order_id": "PO-20026", "service_zip": "30309", "pin": "8592", "ssn_last4": "8592"},
+    ),
+    ("the transfer pin for the port is the last 4 of the SSN: 0517", {"pin": "0517", "ssn_last4": "0517"}),
+    (
+        "Verizon wants a PIN. the passcode on our account is the last four of my social security number, 3306",
+        {"pin": "3306", "ssn_last4": "3306"},
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ALL_AT_ONCE)
+def test_extract_all_reads_labeled_and_unambiguous_values(text, expected):
+    assert {field: found.value for field, found in extract_all(text, today=TODAY).items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "asked", "expected"),
+    [
+        ("order 10004 and 78701", "service_zip", {"order_id": "PO-10004", "service_zip": "78701"}),
+        (
+            "Dana Whitfield, Operations Director",
+            "authorized_name",
+            {"authorized_name": "Dana Whitfield", "authorized_title": "Operations Director"},
+        ),
+        (
+            "the name I gave you is wrong. it should be Jonathan Reyes",
+            "authorized_title",
+            {"authorized_name": "Jonathan Reyes"},
+        ),
+        (
+            "1840 W Belmont Ave Apt 3, Chicago IL 60657",
+            "service_address",
+            {"service_address": "1840 W Belmont Ave Apt 3", "service_zip": "60657"},
+        ),
+        ("4418207", "pin", {"pin": "4418207"}),
+        ("the btn is 888-555-0100", None, {"btn": "+18885550100"}),
+    ],
+)
+def test_extract_all_with_the_asked_field_reads_it_and_its_companion(text, asked, expected):
+    found = extract_all(text, asked=asked, today=TODAY)
+    assert {field: value.value for field, value in found.items()} == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ALREADY DONE.", "i just told you.", "I already told you", "same as before", "ugh", "??", "", "ok", "see above"],
+)
+def test_a_complaint_or_filler_is_only_filler(text):
+    assert is_only_filler(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I already told you. 64112", "Jonathan Reyes", "hollis@example.com", "I don't know", "Bayview Dental Group, LLC"],
+)
+def test_a_message_with_a_value_or_a_question_is_not_filler(text):
+    assert not is_only_filler(text)
+
+
+def test_secrets_are_the_pin_the_account_number_and_the_ssn_digits():
+    assert SECRET_FIELDS == {"pin", "account_number", "ssn_last4"}
+
+
+def test_masked_hides_every_secret_where_it_was_typed():
+    text = "the account number is 287341190556, the transfer pin 5530921, and last four of my social is 1234"
+    shown = masked(text, extract_all(text, today=TODAY))
+    assert "287341190556" not in shown and "5530921" not in shown and "1234" not in shown
+    assert shown.startswith("the account number is ••••")
+
+
+def test_a_whole_ssn_typed_keeps_its_last_four_and_is_masked_whole():
+    text = "my social is 123-45-6789"
+    found = extract_all(text, today=TODAY)
+    assert found["ssn_last4"].value == "6789" and "123-45" not in masked(text, found)
+
+
+def test_a_long_message_takes_linear_time():
+    many_sentences = ("account name on the bill is Bob. " * 1500, "Acme LLC. " * 5000, "account holder at x is " * 2500)
+    for text in ("a" * 50000, "pin " * 12500, "12-" * 16000, *many_sentences):  # a pasted document, say
+        started = time.perf_counter()
+        extract_all(text, asked="account_name", today=TODAY)
+        assert time.perf_counter() - started < 5  # well under 1 s; a scan from every position took ~20 s
+
+
+def test_a_dashed_account_number_is_masked_as_typed():
+    text = "As I said, it's 482019375-00001"
+    found = {"account_number": extract("account_number", text, today=TODAY)}
+    assert "482019375" not in masked(text, found)
+
+
+def test_an_unknown_field_is_a_programming_error():
+    with pytest.raises(KeyError, match="checklist_note"):
+        extract("checklist_note", "done")
+
+
+def test_every_form_slot_with_a_typed_value_has_a_reader():
+    from bot.core.catalog import load_catalog
+
+    asked = {field.id for field in load_catalog().fields if not field.note}
+    assert asked <= set(FIELDS)
+
+
+# ----------------------------------------------------------------------------- properties
+
+_FILLER = ["", "the zip is ", "I already told you. ", "same ", "it's ", "As I said, ", "zip code: ", "ok so "]
+_ENDING = ["", ".", "!!", " thanks", "?"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(FIELDS), text=st.text(max_size=120))
+def test_extract_never_raises_and_its_span_is_inside_the_text(field, text):
+    found = extract(field, text, today=TODAY)
+    if found:
+        assert 0 <= found.span[0] < found.span[1] <= len(text)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.lists(
+        st.sampled_from(
+            ["zip", "pin", "12345", "PO-10004", "212.40", "415-555-0186", "april 1", "it's", ", ", "a@b.co"]
+        )
+        | st.text(max_size=10),
+        max_size=12,
+    ).map(" ".join)
+)
+def test_extract_all_never_raises_and_its_spans_are_inside_the_text(text):
+    for found in extract_all(text, today=TODAY).values():
+        assert 0 <= found.span[0] < found.span[1] <= len(text)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    lead=st.sampled_from(_FILLER),
+    zip_code=st.from_regex(r"[0-9]{5}", fullmatch=True),
+    end=st.sampled_from(_ENDING),
+)
+def test_a_zip_in_any_filler_is_read_as_typed(lead, zip_code, end):
+    text = f"{lead}{zip_code}{end}"
+    found = extract("service_zip", text, today=TODAY)
+    assert found.value == zip_code and text[found.span[0] : found.span[1]] == zip_code
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    zip_code=st.from_regex(r"[0-9]{5}", fullmatch=True),
+    pin=st.from_regex(r"[0-9]{4,8}", fullmatch=True),
+    zip_first=st.booleans(),
+)
+def test_a_labeled_zip_is_never_the_pin(zip_code, pin, zip_first):
+    parts = [f"zip {zip_code}", f"pin {pin}"]
+    text = " and ".join(parts if zip_first else parts[::-1])
+    assert extract("pin", text, today=TODAY).value == pin
+    assert extract("service_zip", text, today=TODAY).value == zip_code
+    assert extract("pin", f"the zip is {zip_code}", today=TODAY) is None
+
+
+def test_nothing_reaches_the_network_at_import_or_at_run_time():
+    """dateparser, usaddress and probablepeople must work offline: sockets fail in this interpreter."""
+    probe = (
+        "import socket\n"
+        "def refuse(*args, **kwargs): raise OSError('no network in the extraction')\n"
+        "socket.socket.connect = socket.socket.connect_ex = socket.create_connection = refuse\n"
+        "from datetime import date\n"
+        "from bot.core.answers import extract_all\n"
+        "found = extract_all('the authorized person is Dana Whitfield, port it april 1, address 1840 W Belmont Ave',"
+        " today=date(2026, 11, 30))\n"
+        "print(sorted(found))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert result.returncode == 0, result.stderr
+    assert "requested_foc_date" in result.stdout and "authorized_name" in result.stdout

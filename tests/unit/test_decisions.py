@@ -1,0 +1,100 @@
+import pytest
+
+from bot.core.decisions import Decision, asks_for_a_person, asks_to_fix, decision
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "yes",
+        "Yes.",
+        "ya go",
+        "yep do it",
+        "ok go ahead I guess",
+        "ok... yes go ahead I guess",
+        "Sure!",
+        "yeah that's right",
+        "sounds good, send it",
+        "k",
+        "okay",
+        "go",
+        "YES PLEASE",
+        "looks good to me",
+        "correct",
+        "no problem, go ahead",
+        "alright then",
+        "yess",
+    ],
+)
+def test_a_casual_yes_is_yes(text):
+    assert decision(text) is Decision.YES
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no",
+        "No.",
+        "nope",
+        "nah not yet",
+        "wait",
+        "hold on a sec",
+        "don't send it",
+        "do not resubmit",
+        "ok no, cancel",
+        "yes... actually no",
+        "stop",
+        "that's not right",
+        "never mind",
+        "forget it",
+    ],
+)
+def test_a_no_or_a_hesitation_is_no(text):
+    assert decision(text) is Decision.NO
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "almost, the account name needs to be Quinn Counseling Services LLC",
+        "will my phone stop working meanwhile?",
+        "what happens if they reject it again?",
+        "is the BTN our main number",
+        "hmm",
+        "Bayview Dental Group, LLC",
+    ],
+)
+def test_anything_else_is_neither(text):
+    assert decision(text) is None
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("order PO-10002, zip 94134, name mismatch. Please fix it.", True),
+        ("can you resubmit it with the right pin", True),
+        ("please sort it out", True),
+        ("my port PO-10002 was rejected", False),
+        ("what does this mean?", False),
+    ],
+)
+def test_a_request_for_the_fix_is_seen(text, expected):
+    assert asks_to_fix(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("can I talk to a real person? my port PO-10002 got rejected", True),
+        ("ok, please have your team do it, email me at a@example.com", True),
+        ("just have somebody call me at 305-555-0188", True),
+        ("my port PO-10002 was rejected for the name", False),
+        ("the account name is Bayview Dental Group", False),
+        ("someone at AT&T told me the PIN is wrong", False),
+        ("is there a human who can actually get this moving?", True),
+    ],
+)
+def test_a_request_for_a_person_is_seen(text, expected):
+    assert asks_for_a_person(text) is expected
