@@ -20,7 +20,8 @@ from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answe
 from actions.slots import FIX_CONFIRMED, REQUESTED_SLOT
 from bot.core import answers, fixes
 from bot.core.decisions import Decision, decision
-from bot.core.replies import CONFIRM_UNCLEAR, FIX_RESTART, answer_problem, confirm_fix, fields_changed
+from bot.core.orders.store import OrderStoreUnavailable
+from bot.core.replies import CONFIRM_AGAIN, CONFIRM_UNCLEAR, FIX_RESTART, answer_problem, confirm_fix, fields_changed
 from bot.core.secrets import is_ciphertext
 from bot.core.validators import ValidationError
 
@@ -43,15 +44,21 @@ def nlu_decision(tracker: Tracker) -> str | None:
     return None
 
 
-@needs_order_store
 class ActionAskFixConfirmed(Action):
-    """Asks "Shall I go ahead?" with the summary of what will be written and resubmitted."""
+    """Asks "Shall I go ahead?" with the summary of what will be written and resubmitted.
+
+    It runs right after the answer's validation in the same turn: when the order store is down,
+    the validation has already said so, and the question is asked without the summary."""
 
     def name(self) -> str:
         return "action_ask_fix_confirmed"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        order, _ = verified_order(tracker)
+        try:
+            order, _ = verified_order(tracker)
+        except OrderStoreUnavailable:
+            send(dispatcher, [CONFIRM_AGAIN])
+            return []
         categories = fix_categories(tracker)
         if order is None or not categories:
             send(dispatcher, [FIX_RESTART])

@@ -181,6 +181,8 @@ CONFIRM_UNCLEAR = Reply(
     'or tell me what to change (for example "the account name should be ...").'
 )
 CONFIRM_BUTTONS = (Button("Yes, resubmit", "/affirm"), Button("No, change nothing", "/deny"))
+# the summary question when the order can't be read to show the summary again (it was shown before)
+CONFIRM_AGAIN = Reply("Shall I go ahead with the changes above?", CONFIRM_BUTTONS)
 
 
 def lookup_failed(tries_left: int) -> Reply:

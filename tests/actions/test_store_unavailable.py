@@ -20,7 +20,7 @@ from actions.orders import (
     ActionShowOrder,
     ActionStartFix,
 )
-from bot.core.replies import ORDERS_UNAVAILABLE
+from bot.core.replies import CONFIRM_AGAIN, ORDERS_UNAVAILABLE
 from tests.actions.conftest import make_tracker, run_action, validate
 from tests.outage import UnreachableSqlite
 
@@ -61,7 +61,6 @@ ACTIONS = [
     (ActionOrderStatus, "status?", "ask_status", {"verified_order_id": "PO-10003"}),
     (ActionShowOrder, "PO-10003", "provide_order_id", {"order_id": "PO-10003", "verified_order_id": "PO-10003"}),
     (ActionAfterVerification, "30309", "inform", {**FIXING_PIN, "after_verification": "fix"}),
-    (ActionAskFixConfirmed, "7391", "inform", {**FIXING_PIN, "pin": "7391"}),
     (ActionApplyFix, "yes", "affirm", {**FIXING_PIN, "pin": "7391"}),
     (ActionHandoff, "a person please", "request_human", FIXING_PIN),
 ]
@@ -158,3 +157,9 @@ def test_other_errors_are_not_mistaken_for_an_unreachable_database(database):
     )
     assert ORDERS_UNAVAILABLE.text not in texts(messages)
     assert {"event": "slot", "timestamp": None, "name": "fix_next", "value": "verify"} in events
+
+
+def test_the_summary_question_is_asked_without_the_summary_when_the_store_is_down(database):
+    database.break_it()
+    _, messages = run_action(ActionAskFixConfirmed(), answering("7391", "inform", {**FIXING_PIN, "pin": "7391"}))
+    assert texts(messages) == [CONFIRM_AGAIN.text]

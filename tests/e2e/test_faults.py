@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from bot.core.orders.store import OrderStore
-from bot.core.replies import ACTION_SERVER_TROUBLE, ORDERS_UNAVAILABLE
+from bot.core.replies import ACTION_SERVER_TROUBLE, CONFIRM_AGAIN, ORDERS_UNAVAILABLE
 from bot.core.secrets import SecretBox
 from bot.ops.stack import Stack
 from tests.conftest import RestClient, stack_settings
@@ -110,7 +110,7 @@ def test_the_action_server_killed_mid_conversation(stack, customer):
     assert orders.get("PO-10007").status.value == "resubmitted" and orders.reveal_pin("PO-10007") == PIN
 
     log = (stack.settings.log_dir / "rasa.log").read_text()
-    for action in ("verify_form", "fix_form", "action_apply_fix"):
+    for action in ("verify_form", "fix_form", "confirm_form"):
         assert f"Running '{action}' for conversation {customer.sender} failed" in log
 
 
@@ -138,12 +138,12 @@ def test_the_order_database_unreachable_mid_conversation(stack, customer):
         answer = say(customer, "yes")
     finally:
         orders_file.restore()
-    assert answer == [ORDERS_UNAVAILABLE.text]
+    assert answer == [ORDERS_UNAVAILABLE.text, CONFIRM_AGAIN.text]  # the change is kept for a later yes
     assert store(stack).get("PO-10009") == before
     expect(customer, "yes", "PO-10009 is corrected and resubmitted")
     after = store(stack).get("PO-10009")
     assert after.status.value == "resubmitted" and after.btn == "+17185550110"
 
     log = (stack.settings.log_dir / "actions.log").read_text()
-    for action in ("validate_fix_form", "action_apply_fix"):
+    for action in ("validate_fix_form", "validate_confirm_form"):
         assert f"{action} could not reach the order store: unable to open database file" in log

@@ -105,12 +105,16 @@ CASES = [
         "02134",
         "rejected: unauthorized signature on the LOA",
         (
-            ("Leo", "title"),
+            ("Leo Marsh", "title"),
             ("Owner", "e-mail"),
             ("not-an-email", "e-mail address"),
             ("owner@kestrelyoga.example.com", "Shall I go ahead?"),
         ),
-        {"authorized_name": "Leo", "authorized_title": "Owner", "authorized_email": "owner@kestrelyoga.example.com"},
+        {
+            "authorized_name": "Leo Marsh",
+            "authorized_title": "Owner",
+            "authorized_email": "owner@kestrelyoga.example.com",
+        },
     ),
     Case(
         "pin_invalid",
