@@ -53,7 +53,7 @@ def values_for_the_fix(tracker: Tracker) -> dict[str, str]:
     order = order_store().get(order_id)
     if order.status != OrderStatus.REJECTED:
         return {}
-    categories = fix_categories(tracker) or [r.category for r in order.current_rejections]
+    categories = fix_categories(tracker, order)
     fields = fixes.fields_for([load_catalog().category(c) for c in categories], order)
     text = tracker.latest_message.get("text") or ""
     asked = next((field for field in fields if field in answers.FIELDS), None)

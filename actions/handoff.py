@@ -24,7 +24,6 @@ from bot import settings
 from bot.core import answers, fixes, notify, validators
 from bot.core.orders.store import UnknownOrder
 from bot.core.replies import NO_CONTACT_GIVEN, ticket_opened
-from bot.core.secrets import is_ciphertext
 
 RECENT_MESSAGES = 6  # of the customer's, in the ticket: enough to see what they asked
 
@@ -36,9 +35,7 @@ def collected_fields(tracker: Tracker) -> list[str]:
         value = tracker.get_slot(slot)
         if value is None:
             continue
-        if slot in fixes.SECRET_FIELDS and isinstance(value, str) and is_ciphertext(value):
-            value = box.decrypt(value)
-        lines.append(fixes.describe_change(slot, value))
+        lines.append(fixes.describe_change(slot, fixes.plain_value(slot, value, box)))
     return lines
 
 
@@ -78,7 +75,7 @@ class ActionHandoff(Action):
         shown_order = (
             order.order_id if order else f"{claimed} (given by the customer, not verified)" if claimed else "none"
         )
-        reasons = fix_categories(tracker) or ([r.category for r in order.current_rejections] if order else [])
+        reasons = fix_categories(tracker, order)
         summary = "\n".join(
             [
                 f"Conversation: {tracker.sender_id}",

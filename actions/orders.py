@@ -58,10 +58,13 @@ def clear_fix() -> list[EventType]:
     ]
 
 
-def fix_categories(tracker: Tracker) -> list[str]:
-    """The reasons one fix covers: the one explained and the others of the same notice."""
+def fix_categories(tracker: Tracker, order: PortOrder | None = None) -> list[str]:
+    """The reasons one fix covers: the one explained and the others of the same notice; with
+    none explained yet, the reasons of the `order`'s latest rejection."""
     main = tracker.get_slot(REJECTION_CATEGORY)
-    return list(dict.fromkeys([main, *(tracker.get_slot(PENDING_CATEGORIES) or [])])) if main else []
+    if main:
+        return list(dict.fromkeys([main, *(tracker.get_slot(PENDING_CATEGORIES) or [])]))
+    return [r.category for r in order.current_rejections] if order else []
 
 
 def fix_fields(tracker: Tracker, order: PortOrder) -> list[str]:
@@ -88,7 +91,7 @@ def actor(tracker: Tracker) -> str:
 
 def begin_fix(dispatcher: CollectingDispatcher, tracker: Tracker, order: PortOrder) -> list[EventType]:
     """Asks for what the order's rejection needs, or says who can fix it when the chat can't."""
-    categories = fix_categories(tracker) or [r.category for r in order.current_rejections]
+    categories = fix_categories(tracker, order)
     if order.status != OrderStatus.REJECTED:
         send(dispatcher, [order_status(order)])
         return [next_step()]

@@ -24,7 +24,6 @@ from actions.slots import FIX_FAILURES, NOTED_ANSWERS, REQUESTED_SLOT, VERIFIED_
 from bot.core import fixes
 from bot.core.orders.records import PortOrder
 from bot.core.replies import answer_problem, nothing_found
-from bot.core.secrets import is_ciphertext
 from bot.core.validators import ValidationError
 
 FAILURES_BEFORE_HELP = 2
@@ -61,7 +60,7 @@ class ValidateFixForm(FormValidationAction):
         sentence = tracker.slots_to_validate().get(requested) if requested in asked else None
         kept, box = noted(tracker), secret_box()
         given = {
-            field: box.decrypt(value) if field in fixes.SECRET_FIELDS and is_ciphertext(value) else value
+            field: fixes.plain_value(field, value, box)
             for field, value in fixes.values_for(fix_taken_fields(tracker, order), kept).items()
         }
         problems = {}

@@ -249,6 +249,13 @@ def check_answer(field: str, text: object, context: FixContext, box: SecretBox) 
     return box.encrypt(str(value)) if field in SECRET_FIELDS else value
 
 
+def plain_value(field: str, value: object, box: SecretBox) -> object:
+    """A kept answer as the customer gave it: a secret field's ciphertext decrypted."""
+    if field in SECRET_FIELDS and isinstance(value, str) and is_ciphertext(value):
+        return box.decrypt(value)
+    return value
+
+
 def changes(fields: list[str], answers: dict[str, object], box: SecretBox) -> dict[str, object]:
     """The order change the answers make (secrets decrypted for the store, which re-encrypts)."""
     result = {}
@@ -256,7 +263,7 @@ def changes(fields: list[str], answers: dict[str, object], box: SecretBox) -> di
         if field == CHECKLIST_FIELD or answers.get(field) is None:
             continue
         value = answers[field]
-        result[field] = box.decrypt(value) if field in SECRET_FIELDS and is_ciphertext(value) else value
+        result[field] = plain_value(field, value, box)
     return result
 
 
