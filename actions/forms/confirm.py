@@ -19,10 +19,9 @@ from actions.dispatch import send
 from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answers, fix_categories
 from actions.slots import FIX_CONFIRMED, REQUESTED_SLOT
 from bot.core import answers, fixes
-from bot.core.decisions import Decision, decision
+from bot.core.decisions import asks_for_a_change, decision
 from bot.core.orders.store import OrderStoreUnavailable
 from bot.core.replies import CONFIRM_AGAIN, CONFIRM_UNCLEAR, FIX_RESTART, answer_problem, confirm_fix, fields_changed
-from bot.core.secrets import is_ciphertext
 from bot.core.validators import ValidationError
 
 # What the NLU says must be this sure before an answer that words alone don't decide counts
@@ -31,10 +30,7 @@ CONFIDENT = 0.8
 
 def kept_value(tracker: Tracker, field: str) -> object:
     """The answer kept for `field`, as typed (secrets decrypted), to tell a change from a repeat."""
-    value = tracker.get_slot(field)
-    if field in fixes.SECRET_FIELDS and isinstance(value, str) and is_ciphertext(value):
-        return secret_box().decrypt(value)
-    return value
+    return fixes.plain_value(field, tracker.get_slot(field), secret_box())
 
 
 def nlu_decision(tracker: Tracker) -> str | None:
@@ -87,7 +83,8 @@ class ValidateConfirmForm(FormValidationAction):
         fields, _ = fix_answers(tracker, order)
         found = {field: f.value for field, f in answers.extract_all(text, today=today).items()}
         said = decision(text)
-        single = len([f for f in fields if f != fixes.CHECKLIST_FIELD]) == 1 and said is not Decision.YES
+        # a value typed for the fix's only field without naming it is a change only when worded as one
+        single = len([f for f in fields if f != fixes.CHECKLIST_FIELD]) == 1 and asks_for_a_change(text)
         edits = fixes.values_for(fields, found) or fixes.unlabeled_change(fields, text, today, any_field=single)
         edits = {field: value for field, value in edits.items() if value != kept_value(tracker, field)}
         if edits:  # a change comes before any yes or no in the same message: it is shown first

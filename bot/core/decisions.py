@@ -68,3 +68,15 @@ _PERSON_REQUEST = re.compile(
 def asks_for_a_person(text: str) -> bool:
     """Whether a message asks for a person ("can I talk to a real person? my port ... was rejected")."""
     return bool(_PERSON_REQUEST.search(text))
+
+
+_CHANGE_CUE = re.compile(
+    r"\b(it'?s|should (?:be|say|read)|needs? to be|not|instead|actually|wrong|mistyped|typo|change|make it|i meant)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_a_change(text: str) -> bool:
+    """Whether a message at the summary corrects a value ("almost, it's ... Inc, not LLC") rather
+    than asking something ("yes go ahead. do i need to sign anything?"): a cue, and no question."""
+    return "?" not in text and bool(_CHANGE_CUE.search(text))

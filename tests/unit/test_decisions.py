@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.decisions import Decision, asks_for_a_person, asks_to_fix, decision
+from bot.core.decisions import Decision, asks_for_a_change, asks_for_a_person, asks_to_fix, decision
 
 
 @pytest.mark.parametrize(
@@ -98,3 +98,17 @@ def test_a_request_for_the_fix_is_seen(text, expected):
 )
 def test_a_request_for_a_person_is_seen(text, expected):
     assert asks_for_a_person(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("almost, sorry, it's Bayview Dental Group Inc, not LLC", True),
+        ("wait I mistyped that, it should end in 00002: 421555016100002", True),
+        ("yes go ahead. do i need to sign anything new?", False),
+        ("wait did you get the pin too? its 604417", False),
+        ("ya go", False),
+    ],
+)
+def test_a_change_at_the_summary_is_told_from_a_question(text, expected):
+    assert asks_for_a_change(text) is expected
