@@ -8,21 +8,21 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import needs_order_store, order_store, secret_box
+from actions.conversation import needs_order_store, order_store
 from actions.dispatch import send
-from actions.noted import noted
-from actions.orders import fix_categories
-from actions.slots import LOSING_CARRIER, NOTED_ANSWERS, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
-from bot.core import answers, fixes
+from actions.orders import values_for_the_fix
+from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
+from bot.core import answers
 from bot.core.catalog import load_catalog
 from bot.core.decisions import asks_for_a_person, asks_to_fix
-from bot.core.orders.records import OrderStatus
+from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection
 from bot.core.understanding import Understanding, understand
 
 # How many likely categories the clarifying question offers, and how unlikely is too unlikely.
 CLARIFY_CANDIDATES = 3
 CLARIFY_MIN_CONFIDENCE = 0.05
+MAX_TERMS = 3  # defined in one answer; more would bury the one the customer needed
 
 
 def _entity(understanding: Understanding, kind: str) -> str | None:
@@ -43,32 +43,20 @@ def explain(dispatcher: CollectingDispatcher, tracker: Tracker, understanding: U
     ]
 
 
-def values_for_the_fix(tracker: Tracker) -> dict[str, str]:
-    """What the customer, with their rejected order found, wrote for its fix ("Dana Whitfield,
-    Operations Director", "it should be Jonathan Reyes") instead of saying "fix it": the values,
-    by field, read as answers to the fix's first question; empty when there are none."""
+def order_to_fix(tracker: Tracker) -> PortOrder | None:
+    """The rejected order this conversation verified, when no form is running."""
     order_id = tracker.get_slot(VERIFIED_ORDER)
     if not order_id or tracker.active_loop.get("name"):
-        return {}
+        return None
     order = order_store().get(order_id)
-    if order.status != OrderStatus.REJECTED:
-        return {}
-    categories = fix_categories(tracker, order)
-    fields = fixes.fields_for([load_catalog().category(c) for c in categories], order)
-    text = tracker.latest_message.get("text") or ""
-    asked = next((field for field in fields if field in answers.FIELDS), None)
-    found = {field: f.value for field, f in answers.extract_all(text, asked=asked).items()}
-    values = fixes.values_for(fields, found)
-    if fixes.CHECKLIST_FIELD in fields and fixes.CHECKLIST_FIELD not in values and fixes.says_done(text):
-        values[fixes.CHECKLIST_FIELD] = fixes.checklist_note(text)
-    return values
+    return order if order.status == OrderStatus.REJECTED else None
 
 
-def start_the_fix(tracker: Tracker, values: dict[str, str]) -> list[EventType]:
-    """The fix starts with the values given kept for it (secrets encrypted, as noted answers)."""
-    box = secret_box()
-    kept = {f: box.encrypt(v) if f in answers.SECRET_FIELDS else v for f, v in values.items()}
-    return [SlotSet(NOTED_ANSWERS, {**noted(tracker), **kept}), FollowupAction("action_start_fix")]
+def fix_values_given(tracker: Tracker) -> dict[str, str]:
+    """What the customer, with their rejected order found, wrote for its fix ("Dana Whitfield,
+    Operations Director", "it should be Jonathan Reyes") instead of saying "fix it"."""
+    order = order_to_fix(tracker)
+    return values_for_the_fix(tracker, order) if order else {}
 
 
 def names_an_order(tracker: Tracker) -> bool:
@@ -82,10 +70,12 @@ def where_it_belongs(tracker: Tracker) -> list[EventType]:
     fix of the order found, a request for a person, or an order number (whose own rejection is
     explained after the identity check, or fixed right away when the customer asks for that)."""
     text = tracker.latest_message.get("text") or ""
-    if values := values_for_the_fix(tracker):
-        return start_the_fix(tracker, values)
+    if fix_values_given(tracker):  # the fix reads them out of this message when it starts
+        return [FollowupAction("action_start_fix")]
     if asks_for_a_person(text):
         return [FollowupAction("action_handoff")]
+    if asks_to_fix(text) and order_to_fix(tracker):  # "do we have to fix both the name and the address?"
+        return [FollowupAction("action_start_fix")]
     if names_an_order(tracker):
         return [FollowupAction("action_start_fix" if asks_to_fix(text) else "action_show_order")]
     return []
@@ -136,6 +126,8 @@ class ActionExplainTerm(Action):
         return "action_explain_term"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
-        term = _entity(understand(tracker.latest_message), "term")
-        send(dispatcher, [define_term(term)])
+        # "what does LOA mean? and FOC?": every term asked about, each once
+        understanding = understand(tracker.latest_message)
+        terms = list(dict.fromkeys(e["value"] for e in understanding.entities if e["entity"] == "term"))
+        send(dispatcher, [define_term(term) for term in terms[:MAX_TERMS]] or [define_term(None)])
         return []

@@ -17,6 +17,7 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import needs_order_store, order_store, secret_box, verified_order
 from actions.dispatch import send
+from actions.forms.verify import verify_noted
 from actions.noted import noted
 from actions.orders import clear_fix, fix_categories
 from actions.slots import CONTACT, FIX_FIELD_SLOTS, REQUESTED_SLOT
@@ -62,6 +63,9 @@ class ActionHandoff(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, events = verified_order(tracker)
+        if order is None:
+            order, slots = verify_noted(tracker)
+            events += [SlotSet(slot, value) for slot, value in slots.items()]
         contact = order.contact_email if order else tracker.get_slot(CONTACT) or noted(tracker).get("email")
         if not contact:
             return events + [FollowupAction("contact_form")]
@@ -111,5 +115,10 @@ class ValidateContactForm(FormValidationAction):
             return {}
         contact = read_contact(str(value))
         if contact is None:
+            # "zip is 94134": the order named before is found, and its e-mail on file is the contact
+            order, slots = verify_noted(tracker)
+            if order:
+                return {**slots, CONTACT: order.contact_email}
             send(dispatcher, [NO_CONTACT_GIVEN])
+            return {**slots, CONTACT: None}
         return {CONTACT: contact}

@@ -4,7 +4,6 @@ and the fix form ask only for what is still missing. Secrets are kept encrypted.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -13,6 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import secret_box
 from actions.slots import NOTED_ANSWERS, REQUESTED_SLOT
+from bot import settings
 from bot.core import answers
 
 
@@ -30,7 +30,7 @@ class ActionNoteAnswers(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         text = tracker.latest_message.get("text") or ""
         asked = tracker.get_slot(REQUESTED_SLOT) if tracker.active_loop.get("name") else None
-        found = answers.extract_all(text, asked=asked if asked in answers.FIELDS else None, today=date.today())
+        found = answers.extract_all(text, asked=asked if asked in answers.FIELDS else None, today=settings.today())
         if not found:
             return []
         box = secret_box()

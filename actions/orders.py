@@ -30,7 +30,7 @@ from actions.slots import (
     REQUESTED_SLOT,
     VERIFIED_ORDER,
 )
-from bot.core import fixes
+from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
 from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.replies import (
@@ -85,12 +85,38 @@ def fix_answers(tracker: Tracker, order: PortOrder) -> tuple[list[str], dict]:
     return fields, {field: tracker.get_slot(field) for field in fields}
 
 
+def values_for_the_fix(tracker: Tracker, order: PortOrder) -> dict[str, str]:
+    """The values the latest message gives for the fix of `order`, by field, read as answers to
+    its first question ("yes, can we do thursday the 10th?" to the offer to fix a port date);
+    a step reported done is the note of a checklist fix. Empty when there are none."""
+    catalog = load_catalog()
+    categories = [catalog.category(c) for c in fix_categories(tracker, order)]
+    fields = fixes.fields_for(categories, order)
+    text = tracker.latest_message.get("text") or ""
+    asked = next((field for field in fields if field in answers.FIELDS), None)
+    found = {field: f.value for field, f in answers.extract_all(text, asked=asked).items() if f.problem is None}
+    values = fixes.values_for(fixes.fields_taken(categories, order), found)
+    if fixes.CHECKLIST_FIELD in fields and fixes.CHECKLIST_FIELD not in values and fixes.says_done(text):
+        values[fixes.CHECKLIST_FIELD] = fixes.checklist_note(text)
+    return values
+
+
+def noted_with(tracker: Tracker, values: dict[str, str]) -> SlotSet:
+    """The answers noted so far with `values` added (secrets encrypted, as action_note_answers keeps them)."""
+    box = secret_box()
+    kept = {f: box.encrypt(v) if f in answers.SECRET_FIELDS else v for f, v in values.items()}
+    return SlotSet(NOTED_ANSWERS, {**(tracker.get_slot(NOTED_ANSWERS) or {}), **kept})
+
+
 def actor(tracker: Tracker) -> str:
     return f"chat:{tracker.sender_id}"
 
 
-def begin_fix(dispatcher: CollectingDispatcher, tracker: Tracker, order: PortOrder) -> list[EventType]:
-    """Asks for what the order's rejection needs, or says who can fix it when the chat can't."""
+def begin_fix(
+    dispatcher: CollectingDispatcher, tracker: Tracker, order: PortOrder, read_message: bool = True
+) -> list[EventType]:
+    """Asks for what the order's rejection needs, or says who can fix it when the chat can't.
+    With `read_message`, the values in the message that asked for the fix are kept for it."""
     categories = fix_categories(tracker, order)
     if order.status != OrderStatus.REJECTED:
         send(dispatcher, [order_status(order)])
@@ -105,7 +131,8 @@ def begin_fix(dispatcher: CollectingDispatcher, tracker: Tracker, order: PortOrd
         send(dispatcher, [fix_needs_person(main)])
         return [*reasons, next_step()]
     send(dispatcher, [fix_started(order.order_id, main, fields)])
-    return [*reasons, SlotSet(LOSING_CARRIER, order.losing_carrier), *clear_fix(), next_step("fix_form")]
+    given = noted_with(tracker, values_for_the_fix(tracker, order) if read_message else {})
+    return [*reasons, SlotSet(LOSING_CARRIER, order.losing_carrier), *clear_fix(), given, next_step("fix_form")]
 
 
 @needs_order_store
@@ -149,20 +176,26 @@ class ActionShowOrder(Action):
 
 
 def show_order(dispatcher: CollectingDispatcher, order: PortOrder) -> list[EventType]:
+    """The order's status and, when rejected, every reason of its latest rejection explained:
+    a resubmission that fixes only one of them would be rejected again, so one fix covers all."""
     send(dispatcher, [order_status(order)])
     rejection = order.latest_rejection
     if order.status != OrderStatus.REJECTED or rejection is None:
         return [next_step()]
+    current = order.current_rejections
+    notices = dict.fromkeys(r.carrier_text for r in current if r.carrier_text)
+    categories = list(dict.fromkeys([rejection.category, *(r.category for r in current)]))
     send(
         dispatcher,
         [
-            carrier_notice(rejection.carrier_text),
-            *explain_rejection(rejection.category, order.losing_carrier),
+            *(carrier_notice(text) for text in notices),
+            *(reply for category in categories for reply in explain_rejection(category, order.losing_carrier)),
             FIX_OFFER,
         ],
     )
     return [
         SlotSet(REJECTION_CATEGORY, rejection.category),
+        SlotSet(PENDING_CATEGORIES, categories[1:]),
         SlotSet(LOSING_CARRIER, order.losing_carrier),
         next_step(),
     ]
@@ -183,7 +216,10 @@ class ActionAfterVerification(Action):
             return events + [next_step()]  # the form already said why (wrong details, or locked out)
         send(dispatcher, [order_found(order.order_id)])
         if goal == "fix":
-            return events + begin_fix(dispatcher, tracker, order)
+            # the answer to the identity check ("30309") is no answer to the fix's first question
+            # (a PIN); the message that gave the order number with everything else is
+            said = tracker.latest_message.get("text") or ""
+            return events + begin_fix(dispatcher, tracker, order, bool(answers.extract("order_id", said)))
         if goal == "status":
             send(dispatcher, [order_status(order)])
             return events + [next_step()]
@@ -202,10 +238,10 @@ class ActionApplyFix(Action):
             return clear_fix()
         fields, answers = fix_answers(tracker, order)
         change = fixes.changes(fields, answers, secret_box())
-        _, split = store.resubmit_corrected(
+        resubmitted, split = store.resubmit_corrected(
             order.order_id, change, actor(tracker), note=answers.get(fixes.CHECKLIST_FIELD)
         )
-        send(dispatcher, [fix_resubmitted(order, split)])
+        send(dispatcher, [fix_resubmitted(resubmitted, split)])
         return clear_fix() + [
             SlotSet(REJECTION_CATEGORY, None),
             SlotSet(PENDING_CATEGORIES, []),

@@ -8,6 +8,7 @@ Nothing here imports more than the standard library: every layer may use it.
 from __future__ import annotations
 
 import os
+from datetime import date
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -25,6 +26,7 @@ CUSTOMER_TOKEN_SECRET = "CUSTOMER_TOKEN_SECRET"  # signs the website's customer 
 SMTP_URL = "SMTP_URL"  # hand-off tickets are e-mailed when set
 SUPPORT_EMAIL = "SUPPORT_EMAIL"
 CORS_ORIGINS = "CORS_ORIGINS"  # more origins allowed to call the Rasa server, space-separated
+PORTING_TODAY = "PORTING_TODAY"  # an ISO date taken as today (demos, the dated customer conversations)
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_VAR_DIR / 'orders.db'}"
 
 
@@ -35,6 +37,14 @@ def get(name: str, default: str | None = None) -> str | None:
 
 def database_url() -> str:
     return get(DATABASE_URL, DEFAULT_DATABASE_URL)
+
+
+def today() -> date:
+    """The day port dates are read and checked against ("next friday", five business days ahead).
+
+    PORTING_TODAY pins it, so a conversation written for a day reads the same on any later day."""
+    pinned = get(PORTING_TODAY)
+    return date.fromisoformat(pinned) if pinned else date.today()
 
 
 def port(name: str, default: int) -> int:

@@ -6,7 +6,6 @@ the pending change is kept until the customer decides."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -16,10 +15,11 @@ from rasa_sdk.forms import FormValidationAction
 
 from actions.conversation import needs_order_store, secret_box, verified_order
 from actions.dispatch import send
-from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answers, fix_categories
+from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answers, fix_categories, fix_fields
 from actions.slots import FIX_CONFIRMED, REQUESTED_SLOT
+from bot import settings
 from bot.core import answers, fixes
-from bot.core.decisions import asks_for_a_change, decision
+from bot.core.decisions import Decision, asks_for_a_change, decision
 from bot.core.orders.store import OrderStoreUnavailable
 from bot.core.replies import CONFIRM_AGAIN, CONFIRM_UNCLEAR, FIX_RESTART, answer_problem, confirm_fix, fields_changed
 from bot.core.validators import ValidationError
@@ -79,13 +79,19 @@ class ValidateConfirmForm(FormValidationAction):
             send(dispatcher, [FIX_RESTART])
             return {FIX_CONFIRMED: None, REQUESTED_SLOT: None}
         text = tracker.latest_message.get("text") or ""
-        today = date.today()
+        today = settings.today()
         fields, _ = fix_answers(tracker, order)
         found = {field: f.value for field, f in answers.extract_all(text, today=today).items()}
         said = decision(text)
-        # a value typed for the fix's only field without naming it is a change only when worded as one
-        single = len([f for f in fields if f != fixes.CHECKLIST_FIELD]) == 1 and asks_for_a_change(text)
-        edits = fixes.values_for(fields, found) or fixes.unlabeled_change(fields, text, today, any_field=single)
+        # a value typed for the only field the fix asks without naming it is a change only when
+        # worded as one ("wait I mistyped that, it should end in 00002: ...")
+        asked = [f for f in fix_fields(tracker, order) if f != fixes.CHECKLIST_FIELD]
+        single = len(asked) == 1 and asks_for_a_change(text)
+        edits = (
+            fixes.values_for(fields, found)
+            or fixes.unlabeled_change(asked if single else fields, text, today, any_field=single)
+            or fixes.corrected_in_place({field: tracker.get_slot(field) for field in fields}, text)
+        )
         edits = {field: value for field, value in edits.items() if value != kept_value(tracker, field)}
         if edits:  # a change comes before any yes or no in the same message: it is shown first
             context, box, changed = fixes.FixContext(order, today), secret_box(), {}
@@ -97,7 +103,9 @@ class ValidateConfirmForm(FormValidationAction):
             if changed:
                 send(dispatcher, [fields_changed(list(changed))])
             return {**changed, FIX_CONFIRMED: None}
-        answer = said.value if said else nlu_decision(tracker)
+        # "wait, I mistyped that, ..." with no value read in it: a change to ask about, not a no
+        refuses_a_value = said is Decision.NO and asks_for_a_change(text)
+        answer = None if refuses_a_value else said.value if said else nlu_decision(tracker)
         if answer:
             return {FIX_CONFIRMED: answer}
         send(dispatcher, [CONFIRM_UNCLEAR])

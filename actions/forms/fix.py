@@ -8,7 +8,6 @@ counting a failure, and a value for a field already answered replaces it."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -21,6 +20,7 @@ from actions.dispatch import send
 from actions.noted import noted
 from actions.orders import fix_categories, fix_fields, fix_taken_fields
 from actions.slots import FIX_FAILURES, NOTED_ANSWERS, REQUESTED_SLOT, VERIFIED_ORDER
+from bot import settings
 from bot.core import fixes
 from bot.core.orders.records import PortOrder
 from bot.core.replies import answer_problem, nothing_found
@@ -65,17 +65,25 @@ class ValidateFixForm(FormValidationAction):
         }
         problems = {}
         if sentence is not None and requested not in given:
-            value, problem = fixes.read_answer(requested, str(sentence), date.today())
+            value, problem = fixes.read_answer(requested, str(sentence), settings.today(), order)
             if problem:
                 problems[requested] = ValidationError(problem)
             elif value:
                 given[requested] = value
             else:  # an answer to a question still to come ("keep it active" before that is asked)
                 waiting = [f for f in asked if f != requested and tracker.get_slot(f) is None and f not in given]
-                given.update(fixes.unlabeled_change(waiting, str(sentence), date.today()))
+                given.update(fixes.unlabeled_change(waiting, str(sentence), settings.today()))
+        if sentence is not None:  # "I misspelled her last name, it's Feld not Fields"
+            # the field asked holds this very sentence (Rasa's mapping), not an answer given before
+            answered = {
+                f: tracker.get_slot(f)
+                for f in asked
+                if f not in given and f != requested and tracker.get_slot(f) is not None
+            }
+            given.update(fixes.corrected_in_place(answered, tracker.latest_message.get("text") or ""))
         if not given and sentence is None:
             return []  # nothing for this form in the message: the rules answer it
-        context = fixes.FixContext(order, date.today())
+        context = fixes.FixContext(order, settings.today())
         failures = dict(tracker.get_slot(FIX_FAILURES) or {})
         events: list[EventType] = [SlotSet(NOTED_ANSWERS, {f: v for f, v in kept.items() if f not in given})]
         for field, answer in [*given.items(), *problems.items()]:

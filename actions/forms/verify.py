@@ -21,6 +21,7 @@ from actions.noted import noted
 from actions.slots import LOOKUP_FAILURES, NOTED_ANSWERS, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
 from bot.core import answers
 from bot.core.orders.identity import verify
+from bot.core.orders.records import PortOrder
 from bot.core.replies import NO_VERIFIER_GIVEN, ORDER_ID_FORMAT, lookup_failed, lookup_locked
 
 
@@ -96,3 +97,22 @@ class ValidateVerifyForm(FormValidationAction):
         send(dispatcher, [lookup_failed(LOCKOUT.remaining_attempts(failures, now()))])
         # the order id stays: a typo in the ZIP is corrected without typing the order again
         return {ORDER_VERIFIER: None, LOOKUP_FAILURES: failures, NOTED_ANSWERS: kept}
+
+
+def verify_noted(tracker: Tracker) -> tuple[PortOrder | None, dict[str, Any]]:
+    """The order the customer named with its ZIP or e-mail in what they already said ("can a
+    person help? PO-10004, 78701"), checked as the identity check does: a wrong pair counts as a
+    failed try, and nothing is looked up while locked. Returns the order and the slots to set."""
+    kept, text = noted(tracker), tracker.latest_message.get("text") or ""
+    # a bare ZIP typed right with the order id ("PO-10004, 78701") is its verifier
+    typed = answers.extract("order_verifier", text) if answers.extract("order_id", text) else None
+    order_id = kept.get("order_id")
+    verifier = kept.get("service_zip") or kept.get("email") or (typed.value if typed else None)
+    failures = tracker.get_slot(LOOKUP_FAILURES) or []
+    if not order_id or not verifier or LOCKOUT.locked_until(failures, now()):
+        return None, {}
+    order = verify(order_store(), order_id, verifier)
+    if order:
+        return order, {VERIFIED_ORDER: order.order_id, LOOKUP_FAILURES: []}
+    unused = {field: value for field, value in kept.items() if value != verifier}
+    return None, {LOOKUP_FAILURES: LOCKOUT.record_failure(failures, now()), NOTED_ANSWERS: unused}

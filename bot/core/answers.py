@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -28,7 +29,10 @@ import usaddress
 from dateparser.date import DateDataParser
 from nameparser import HumanName
 from phonenumbers import PhoneNumberMatcher, PhoneNumberType
+from rapidfuzz import process
+from rapidfuzz.distance import DamerauLevenshtein
 
+from bot import settings
 from bot.core import validators
 from bot.core.secrets import looks_like_secret_field, mask
 from bot.core.validators import ValidationError
@@ -70,9 +74,9 @@ _PRONOUNS = frozenset("i i'm i've i'll me my you you're your we we're us they th
 # words that join statements ("Leo signed the LOA but", "verizon says", "email is", "fix it").
 _CHATTER = _PRONOUNS | frozenset(
     """
-    am are asked been but could did didn't does doesn't don't fwiw gave gonna had has hasn't have haven't is isn't
-    it it's meant mentioned nope not please pls plz reads said says shows should signed sorry told typed wait was
-    wasn't were whatever would wrote
+    am appears are asked been but could did didn't does doesn't don't fwiw gave gonna had has hasn't have haven't is
+    isn't it it's meant mentioned nope not please pls plz printed reads said says shows should signed sorry spelled
+    told typed wait was wasn't were whatever would written wrote
     """.split()
 )
 _TRAILING_FILLER = frozenset("thanks thank you please pls thx and the lol".split())
@@ -105,7 +109,7 @@ _I = re.IGNORECASE
 # Between a label and its value: "pin, it's 4418207", "zip code: 55402", "account # is 2873..."
 _CUE = (
     r"(?:[\s:=#,.\-–]|\b(?:is|was|are|be|should|will|now|it'?s|its|it|of|to|number|no|code|the|my|our|new"
-    r"|correct|actually|just|they|gave|sent|texted|emailed|me|i|got|listed\s+as|listed\s+under|under)\b)*"
+    r"|correct|actually|just|they|gave|sent|texted|emailed|me|i|got|stays?|remains?|listed\s+as|listed\s+under|under)\b)*"
 )
 # Names keep their first word ("The Hollis Group"): only the verbs are skipped.
 _NAME_CUE = (
@@ -128,9 +132,9 @@ _LABELS = {
         r"|\bmain\s+(?:billing\s+)?(?:number|line)\b|\bbilled\s+(?:under|to)\b"
     ),
     "pilot_number": r"\b(?:new\s+)?pilot(?:\s+(?:number|line))?\b",
+    # "ref CHX-77312" and "conf AB-99812" too: a short label before a code, as in "($220, ref CHX-77312)"
     "confirmation_number": (
-        r"\bconf(?:irmation|irmaton|rimation|irmtion)?\s*(?:number|num|no\b\.?|code|#|id)|\bconfirmat?ion\b"
-        r"|\bref(?:erence)?\s*(?:number|num|no\b\.?|code|#|id)|\breference\b"
+        r"\b(?:conf(?:irmat?ion|irmaton|rimation|irmtion)?|ref(?:erence)?)(?:\s*(?:number|num|no\b\.?|code\b|id\b|#)|\b)"
     ),
     "account_name": (
         r"\b(?:account|acct|business|company|legal)\s+name\b|\bname\s+on\s+(?:the\s+)?(?:account|bill|csr)\b"
@@ -149,6 +153,13 @@ _LABEL_PATTERNS = {
     for field, label in _LABELS.items()
 }
 _ANY_LABEL = re.compile("|".join(f"(?:{label})" for label in _LABELS.values()), _I)
+# A remark on how a value is written, after it: "Pine Ridge Dental - exactly as on the invoice", "(that's
+# what the bill shows)", "It's printed like that on our bill".
+_REMARK = re.compile(
+    r"\s*[-–—(]*\s*\b(?:(?:that'?s|that\s+is|this\s+is|which\s+is)\s+(?:how|what|exactly|just|the\s+way)"
+    r"|(?:exactly\s+|just\s+)?(?:as|like)\s+(?:that|this|it|on|in)|exactly\s+as)\b",
+    _I,
+)
 # A few words between a label and its cue: "the account number for porting is 4215...", "the account name on
 # the AT&T bill is Bayview...", "the account holder at Spectrum is Nadia...". Words only, in one sentence, and
 # neither another label nor a word joining two statements among them ("the pin and the zip is 60614").
@@ -163,6 +174,9 @@ _NOT_IN_GAP = re.compile(r"\b(?:and|or|but|not|no|nor|if|because|so|then|than)\b
 # A label already followed by its cue ("pin is", "zip:") or by a sentence's end has no gap after it.
 _CUED = re.compile(r"[:=.!?;]|\b(?:is|was|are|be|it'?s|its|now)\b", _I)
 _AFTER_GAP = {field: re.compile(_NAME_CUE if field in _FREE_TEXT_LABELS else _CUE, _I) for field in _LABELS}
+# A secret's value a few words after its label and a cue: "ignore that pin, the new one is: 90817".
+_LATER_SECRET_REACH = 80
+_LATER_CUE = re.compile(r"(?:[:=]|\b(?:is|was|it'?s|its|now)\b)[ \t]*", _I)
 # "the PIN on my account is the last 4 of my SSN, 8592": those digits are the PIN (and the SSN's last 4)
 _SSN_AS_PIN = re.compile(rf"(?:the\s+)?(?:{_LABELS['ssn_last4']}){_CUE}", _I)
 
@@ -187,6 +201,15 @@ _ORDER = re.compile(
 _MONEY = re.compile(
     r"\$\s?\d[\d,]*(?:\.\d+)?|\b\d[\d,]*\.\d{2}\b|\b\d+(?:\.\d+)?\s*(?:dollars?|bucks|usd)\b"
     r"|\b\d+(?=\s+(?:\w+[\s-]+){0,2}(?:fee|charge|balance)s?\b)",
+    _I,
+)
+
+# What a correction refuses: ", not 1020", "instead of VP", "not John Reyes" up to the next comma, "but" or
+# "it's", a few words at most. No value is read from it ("it's 60615, not 60614").
+_REFUSING = r",?[ \t]*\b(?:not|instead[ \t]+of|rather[ \t]+than)"
+_REFUSED = re.compile(
+    rf"{_REFUSING}(?:[ \t]+[^\s,;.!?]+){{1,4}}?(?=[ \t]*(?:[,;!?\n]|\.(?!\S)|$|\b(?:but|and|so|it'?s|it[ \t]+is)\b))"
+    rf"|{_REFUSING}[ \t]+[^\s,;.!?]+",
     _I,
 )
 
@@ -217,6 +240,7 @@ _DATE_PHRASE = re.compile(
 )
 _WEEKDAY_PHRASE = re.compile(rf"(?:(?:next|this|coming|on|a)\s+)?({_WEEKDAY})", _I)
 _ORDINAL_DAY = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)$", _I)
+_WEEKDAY_AND_DAY = re.compile(rf"({_WEEKDAY}),?\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)", _I)
 _FROM_NOW = re.compile(r"(\w+) (days?|weeks?) from (?:now|today)", _I)
 # A date right after these words is not the port date: "contract ends march 31", "not monday".
 _NOT_THE_PORT_DATE = re.compile(
@@ -263,6 +287,22 @@ def _next_day_of_month(day: int, today: date) -> date | None:
     return None
 
 
+def _weekday_on_day(name: str, day: int, today: date) -> date | None:
+    """ "thursday the 10th": the first day from `today` on that is both (within two years: a 10th
+    falls on each weekday at least that often)."""
+    index = _WEEKDAY_NAMES.index(name.lower()[:3])
+    month = today.replace(day=1)
+    for _ in range(24):
+        try:
+            candidate = month.replace(day=day)
+        except ValueError:
+            candidate = None
+        if candidate and candidate >= today and candidate.weekday() == index:
+            return candidate
+        month = (month + timedelta(days=32)).replace(day=1)
+    return None
+
+
 def _read_date(phrase: str, today: date) -> date | None:
     """The date a phrase found by `_DATE_PHRASE` means, relative to `today`."""
     phrase = " ".join(phrase.split())
@@ -276,6 +316,8 @@ def _read_date(phrase: str, today: date) -> date | None:
         return _weekday_after(match.group("step"), anchor)
     if match := _WEEKDAY_PHRASE.fullmatch(phrase):
         return _weekday_after(match.group(1), today)
+    if match := _WEEKDAY_AND_DAY.search(phrase):
+        return _weekday_on_day(match.group(1), int(match.group(2)), today)
     if match := _ORDINAL_DAY.search(phrase):
         return _next_day_of_month(int(match.group(1)), today)
     phrase = _FROM_NOW.sub(r"in \1 \2", phrase)  # dateparser reads "in two weeks", not "two weeks from now"
@@ -327,6 +369,26 @@ class _Message:
         return _sentences(self.text)
 
     @functools.cached_property
+    def refused(self) -> list[Span]:
+        return [m.span() for m in _REFUSED.finditer(self.text)]
+
+    def refused_in(self, start: int, end: int) -> list[Span]:
+        """The refused parts that start between `start` and `end`."""
+        starts = [s for s, _ in self.refused]
+        return self.refused[bisect.bisect_left(starts, start) : bisect.bisect_left(starts, end)]
+
+    @functools.cached_property
+    def clauses(self) -> list[Span]:
+        """Sentence spans without their refused parts: "1200 Pine St, not 1020" holds one address."""
+        pieces = []
+        for start, end in self.sentences:
+            for refused_start, refused_end in self.refused_in(start, end):
+                pieces.append((start, refused_start))
+                start = refused_end
+            pieces.append((start, end))
+        return [(s, e) for s, e in pieces if self.text[s:e].strip()]
+
+    @functools.cached_property
     def phones(self) -> list[_Phone]:
         found = []
         for match in PhoneNumberMatcher(self.text, validators.DEFAULT_REGION):
@@ -376,6 +438,8 @@ class _Message:
         for field, match in matches:
             reader = _VALUE_READERS.get(field) or _TEXT_READERS[field]
             found = next(filter(None, (reader(self, start) for start in self._value_starts(field, match))), None)
+            if not found and looks_like_secret_field(field):
+                found = self._later_secret(field, match)
             if found and not _overlaps(found.span, [f.span for other, f in before if other != field]):
                 values[field] = found
         for field, found in before:
@@ -397,24 +461,48 @@ class _Message:
             if field == "pin" and (ssn := _SSN_AS_PIN.match(text, start)):
                 yield ssn.end()
 
+    def _later_secret(self, field: str, match: re.Match) -> Found | None:
+        """A secret given further on, after a cue, with no other label between: "forget that passcode,
+        the carrier just texted me a fresh one: 90817"."""
+        end = min(len(self.text), match.end() + _LATER_SECRET_REACH)
+        if after := _ANY_LABEL.search(self.text, match.end(), end):
+            end = after.start()
+        for cue in _LATER_CUE.finditer(self.text, match.end(), end):
+            found = _VALUE_READERS[field](self, cue.end())
+            if found and found.span[1] <= end and not self.is_taken(found.span):
+                return found
+        return None
+
     @functools.cached_property
     def taken(self) -> list[Span]:
-        """What a bare number must not be read from: phones, amounts, order ids, e-mails, dates and
-        a street address's house number."""
-        spans = [p.span for p in self.phones] + [m.span() for m in _MONEY.finditer(self.text)]
+        """What a bare number must not be read from: phones, amounts, order ids, e-mails, dates, a
+        street address's house number and what a correction refuses."""
+        spans = [p.span for p in self.phones] + [m.span() for m in _MONEY.finditer(self.text)] + self.refused
         spans += [o.span for o in self.orders] + [e.span for e in self.emails]
         spans += [m.span() for m in _DATE_PHRASE.finditer(self.text)]
         if self.street and (number := re.match(r"\d\S*", self.text[self.street.span[0] :])):
             spans.append((self.street.span[0], self.street.span[0] + number.end()))
         return spans
 
+    @functools.cached_property
+    def _taken_reach(self) -> tuple[list[int], list[int]]:
+        """The starts of the taken spans, sorted, and how far the spans up to each reach."""
+        spans = sorted(self.taken)
+        return [s for s, _ in spans], list(itertools.accumulate((e for _, e in spans), max))
+
+    def is_taken(self, span: Span) -> bool:
+        """`_overlaps(span, self.taken)` in log time: a long message can hold thousands of values."""
+        starts, reach = self._taken_reach
+        i = bisect.bisect_left(starts, span[1])
+        return i > 0 and reach[i - 1] > span[0]
+
     def bare(self, pattern: re.Pattern, field: str, check: Callable[[str], str], start: int = 0) -> Found | None:
         """The last match of `pattern` from `start` that nothing else claims and `check` accepts;
         values labeled for other fields are claimed (a labeled ZIP is never the PIN)."""
-        claimed = self.taken + [found.span for other, found in self.labeled.items() if other != field]
+        claimed = [found.span for other, found in self.labeled.items() if other != field]
         result = None
         for match in pattern.finditer(self.text, start):
-            if _overlaps(match.span(), claimed):
+            if self.is_taken(match.span()) or _overlaps(match.span(), claimed):
                 continue
             try:
                 result = Found(check(match.group()), match.span())
@@ -429,7 +517,8 @@ class _Message:
         return sorted(e for _, e in self.sentences), values
 
     def boundary(self, start: int) -> int:
-        """Where free text from `start` ends: at its sentence's end or the next label or value."""
+        """Where free text from `start` ends: at its sentence's end, the next label or value, or a
+        remark about it ("- exactly as on the invoice")."""
         sentence_ends, values = self._stops
         ends = [len(self.text)]
         for stops in (sentence_ends, values):
@@ -438,6 +527,8 @@ class _Message:
         # a label after the sentence's end can't end the text sooner: don't scan the rest of a long message
         if label := _ANY_LABEL.search(self.text, start + 1, min(ends) + 20):
             ends.append(label.start())
+        if remark := _REMARK.search(self.text, start, min(ends)):
+            ends.append(remark.start())
         return min(ends)
 
 
@@ -491,14 +582,21 @@ def _free_text(msg: _Message, field: str) -> Iterator[Span]:
     claimed = [found.span for other, found in msg.labeled.items() if other not in mine]
     claimed += [(match.start(), match.start("cue")) for _, match in msg.label_matches]
     for start, end in reversed(msg.sentences):
-        if msg.text[end : end + 1] == "?":
+        # a question, or a remark about the value ("That's exactly how it shows on the AT&T bill.")
+        if msg.text[end : end + 1] == "?" or _REMARK.match(msg.text, start):
             continue
         candidates = [m.span(1) for m in _QUOTED.finditer(msg.text, start, end)][-1:]
         cues = list(_VALUE_CUE.finditer(msg.text, start, end))
         for begin in ([cues[-1].end()] if cues else []) + [start]:
             stop = min(end, msg.boundary(begin))
-            refused = re.search(r",?\s*\bnot\b", msg.text[begin:stop])  # "Jonathan Reyes, not John Reyes"
-            candidates.append((begin, begin + refused.start() if refused and refused.start() > 0 else stop))
+            # "Jonathan Reyes, not John Reyes", "not John Reyes, it's Jonathan Reyes"
+            for refused_start, refused_end in msg.refused_in(start, stop):
+                if refused_start <= begin < refused_end:
+                    begin = refused_end
+                elif begin < refused_start:
+                    stop = refused_start
+                    break
+            candidates.append((begin, stop))
         for begin, stop in candidates:
             span = _trim(msg.text, begin, stop)
             if span[1] > span[0] and not _overlaps(span, claimed):
@@ -517,11 +615,14 @@ def _looks_like_words(value: str) -> bool:
 # Words of job titles, to tell "dana whitfield operations director" from a longer name or a company.
 _TITLE_WORDS = frozenset(
     """
-    accountant admin administrator assistant attorney bookkeeper ceo cfo chief controller coo coordinator counsel cto
-    dds dir director executive founder gm head lead manager mgr officer operations owner partner president principal
-    secretary supervisor treasurer vp
+    accountant admin administrator analyst assistant attorney bookkeeper ceo cfo chairman chairperson chief
+    controller coo coordinator counsel cto dds dentist dir director doctor engineer executive founder gm head lead
+    manager member mgr officer operations owner paralegal partner physician president principal proprietor
+    receptionist representative secretary specialist superintendent supervisor technician treasurer vp
     """.split()
 )
+# Title words written in capitals ("cfo" is the CFO).
+_TITLE_ACRONYMS = frozenset("ceo cfo coo cto cio gm hr vp dds md".split())
 # Words of companies: "Hollis Family Dental" is typed like a name but names no person.
 _BUSINESS_WORDS = frozenset(
     """
@@ -570,7 +671,8 @@ _COMPANY_ENDING = re.compile(r"\b(?:l\.?l\.?c|inc|corp|ltd|l\.?l\.?p|p\.?l\.?l\.
 
 
 def _title_at(msg: _Message, start: int, end: int) -> Found | None:
-    """A job title: no digits, no sentence ("fix it", "verizon says"), no company's legal ending."""
+    """A job title: no digits, no sentence ("fix it", "verizon says"), no company's legal ending.
+    One typed in lower case in a sentence ("I'm the owner") is written as a title ("Owner")."""
     begin, end = _trim(msg.text, start, end)
     value = " ".join(msg.text[begin:end].split())
     if (
@@ -581,24 +683,55 @@ def _title_at(msg: _Message, start: int, end: int) -> Found | None:
         and not _has_chatter(value)
         and not _COMPANY_ENDING.search(value)
     ):
+        if value.islower():
+            value = " ".join(w.upper() if w in _TITLE_ACRONYMS else w.capitalize() for w in value.split())
         return Found(value, (begin, end))
     return None
 
 
+def _job_title(msg: _Message, start: int, end: int) -> Found | None:
+    """A title with a word of a job in it: "spelled with two t's" or "with the accent" after a name is none."""
+    title = _title_at(msg, start, end)
+    return title if title and _TITLE_WORDS.intersection(_words(title.value)) else None
+
+
+# Longer than `validators.person_name` takes, even with extra spaces.
+_LONGEST_NAME = 200
+# Between a role or "me" and the person's name: "our director, Lena Okafor-Hart", "signed by me, Tom Reyes"
+_APPOSITION = re.compile(r"\s*[,:]\s*|\s+[-–—]\s+|\s+")
+
+
+def _person_at(msg: _Message, begin: int, end: int) -> tuple[Found, Found | None] | None:
+    """The name from `begin`, which ends at a separator, or is the whole text, or, last, its first
+    two or three words when the rest names a job ("dana whitfield operations director"; "Hollis
+    Family Dental" is no person with a title); and the job title typed after it, if any."""
+    separators = [(*m.span(), False) for m in _TITLE_SEPARATOR.finditer(msg.text, begin, end)]
+    words = [(begin + m.start(), begin + m.end(), True) for m in re.finditer(r"\s+", msg.text[begin:end])][1:3]
+    for name_end, title_start, needs_title in [*separators, (end, None, False), *words]:
+        if name_end - begin > _LONGEST_NAME:  # not joined: a pasted document has thousands of separators
+            continue
+        name = " ".join(msg.text[begin:name_end].split())
+        if not _is_person(name):
+            continue
+        title = _job_title(msg, title_start, end) if title_start else None
+        if not needs_title or title:
+            return Found(name, (begin, name_end)), title
+    return None
+
+
 def _person(msg: _Message, spans: Iterable[Span]) -> tuple[Found, Found | None] | None:
-    """The authorized person's name and, when typed with it, their title. The name ends at a
-    separator, or is the whole text, or, last, its first two or three words when the rest names a
-    job ("dana whitfield operations director"; "Hollis Family Dental" is no person with a title)."""
+    """The authorized person's name and their title when typed with it: after the name ("Dana
+    Whitfield, Operations Director"), or as the role the name is given for ("our director, Lena
+    Okafor-Hart"); a name may also follow "me" ("it should be signed by me, Tom Reyes, I'm the owner")."""
     for begin, end in spans:
-        separators = [(*m.span(), False) for m in _TITLE_SEPARATOR.finditer(msg.text, begin, end)]
-        words = [(begin + m.start(), begin + m.end(), True) for m in re.finditer(r"\s+", msg.text[begin:end])][1:3]
-        for name_end, title_start, needs_title in [*separators, (end, None, False), *words]:
-            name = " ".join(msg.text[begin:name_end].split())
-            if not _is_person(name):
-                continue
-            title = _title_at(msg, title_start, end) if title_start else None
-            if not needs_title or (title and _TITLE_WORDS.intersection(_words(title.value))):
-                return Found(name, (begin, name_end)), title
+        if person := _person_at(msg, begin, end):
+            return person
+        for gap in itertools.islice(_APPOSITION.finditer(msg.text, begin, end), 4):
+            role = _job_title(msg, begin, gap.start())
+            if (role or _words(msg.text[begin : gap.start()])[-1:] == ["me"]) and (
+                person := _person_at(msg, gap.end(), end)
+            ):
+                return person[0], person[1] or role
     return None
 
 
@@ -666,6 +799,8 @@ _STREET_LABELS = frozenset(
     "OccupancyType OccupancyIdentifier SubaddressType SubaddressIdentifier USPSBoxType USPSBoxID "
     "USPSBoxGroupType USPSBoxGroupID".split()
 )
+# The words of a street's name, none of them filler.
+_STREET_WORDS = frozenset("StreetNamePreType StreetName StreetNamePostType".split())
 # What makes a number and a word a street ("2 times" parses as a house number and a street name too).
 _STREET_EVIDENCE = frozenset(
     "StreetNamePostType StreetNamePreType StreetNamePreDirectional StreetNamePostDirectional OccupancyType "
@@ -673,11 +808,16 @@ _STREET_EVIDENCE = frozenset(
 )
 
 
+def _is_remark_word(token: str) -> bool:
+    word = token.strip(".,;:!?").casefold().replace("’", "'")
+    return word in _FILLER_WORDS or word in _CHATTER or word in {"thats", "where", "which", "what"}
+
+
 def _street_address(msg: _Message, start: int) -> Found | None:
-    """Street number and name with the unit ("1840 W Belmont Ave Apt 3"), from the first sentence
+    """Street number and name with the unit ("1840 W Belmont Ave Apt 3"), from the first clause
     from `start` that has one. A PO box is returned too: `fixes.service_address` explains the refusal."""
     text = msg.text
-    for s_start, s_end in msg.sentences:
+    for s_start, s_end in msg.clauses:
         s_start = max(s_start, start)
         if s_end <= s_start or not re.search(r"\d", text[s_start:s_end]):
             continue
@@ -692,15 +832,22 @@ def _street_address(msg: _Message, start: int) -> Found | None:
         first = next((i for i, label in enumerate(labels) if label in {"AddressNumber", "USPSBoxType"}), None)
         if first is None:
             continue
-        last = first
+        last, cut = first, False
         while last + 1 < len(tokens) and labels[last + 1] in _STREET_LABELS:
+            # the street ends where the sentence goes on ("3515 Fremont Ave N, thats where the shop is")
+            cut = last > first and _is_remark_word(text[slice(*tokens[last + 1][0])])
+            if cut:
+                break
             last += 1
         begin, end = _trim(text, tokens[first][0][0], tokens[last][0][1])
         alone = not re.search(r"\w", text[s_start:begin] + text[end:s_end])  # "1840 Broadway" and nothing else
-        street = " ".join(text[slice(*span)] for span, label in tokens[first : last + 1] if label == "StreetName")
-        if _FILLER_WORDS.intersection(_words(street)):  # "55402 same as before", "64112 thanks"
+        street = " ".join(text[slice(*span)] for span, label in tokens[first : last + 1] if label in _STREET_WORDS)
+        if _FILLER_WORDS.intersection(_words(street)):  # "55402 same as before", "64112 thanks", "0142 line is"
             continue
-        if {"StreetName", "USPSBoxID"} & set(labels[first : last + 1]) and (_STREET_EVIDENCE & set(labels) or alone):
+        # a street cut short needs its own evidence ("0142 line is ..." is no street)
+        street_labels = set(labels[first : last + 1])
+        evidence = _STREET_EVIDENCE & (street_labels if cut else set(labels))
+        if {"StreetName", "USPSBoxID"} & street_labels and (evidence or alone):
             try:
                 return Found(validators.plain_text(text[begin:end]), (begin, end))
             except ValidationError:
@@ -713,6 +860,52 @@ def _address_zip(msg: _Message, address: Found) -> Found | None:
     found = msg.bare(_ZIP, "service_zip", validators.zip_code, address.span[1])
     same_sentence = found and not any(address.span[1] <= e < found.span[0] for _, e in msg.sentences)
     return found if same_sentence else None
+
+
+# ----------------------------------------------------------------------------- partial corrections
+
+# Word-ish tokens ("Okafor-Hart", "O'Neil", "0142") and the punctuation between them.
+_TOKEN = re.compile(r"[^\W_][\w'’-]*|[^\w\s]+")
+# Words that join the two sides of a correction, and whether the new value comes first ("Marsh not
+# Marshall") or last ("Marshall should be Marsh").
+_JOINING = {("not",): True, ("instead", "of"): True, ("rather", "than"): True, ("should", "be"): False}
+# Words that are no side of a correction, or say which part is wrong ("his surname should be Marsh").
+_NOT_REPLACED = _FILLER_WORDS | _CHATTER | _LABEL_WORDS | frozenset("surname first middle date day one word".split())
+
+
+def replacement(text: str) -> tuple[str, str] | None:
+    """(new, old) in a correction of part of a value given before: "it's Marsh not Marshall", "Marsh
+    instead of Marshall", "Marshall should be Marsh", "not Marshall but Marsh"; None without such a
+    pair. Each side is at most three words. The caller replaces the old words in the value holding them."""
+    matches = list(_TOKEN.finditer(text or ""))
+    words = [m.group().lower().replace("’", "'") for m in matches]
+
+    def side(start: int, step: int) -> list[int]:
+        """The indexes of the words from `start` on, going `step`, that can be a side."""
+        found = []
+        for i in range(start, start + 3 * step, step):
+            if not 0 <= i < len(words) or not words[i][0].isalnum() or words[i] in _NOT_REPLACED:
+                break
+            found.append(i)
+        return found
+
+    def typed(indexes: list[int]) -> str:
+        return text[matches[min(indexes)].start() : matches[max(indexes)].end()]
+
+    for i in range(len(words)):
+        for joining, new_first in _JOINING.items():
+            if tuple(words[i : i + len(joining)]) != joining:
+                continue
+            before = side(i - 1 - (words[i - 1 : i] == [","]), -1)
+            after = side(i + len(joining), 1)
+            if before and after:
+                return (typed(before), typed(after)) if new_first else (typed(after), typed(before))
+            if joining == ("not",) and after:  # "not Marshall but Marsh", "not Marshall, it's Marsh"
+                but = max(after) + 1
+                but += words[but : but + 1] == [","]
+                if words[but : but + 1] in (["but"], ["it's"], ["its"]) and (new := side(but + 1, 1)):
+                    return typed(new), typed(after)
+    return None
 
 
 # ----------------------------------------------------------------------------- readers by field
@@ -827,11 +1020,69 @@ def _order_verifier(msg: _Message) -> Found | None:
     return min(found, key=lambda f: f.span) if found else None
 
 
-def _numbers(msg: _Message) -> Found | None:
-    if not msg.phones:
+def _listed(named: list[tuple[Span, str]]) -> Found | None:
+    if not named:
         return None
-    e164 = dict.fromkeys(p.e164 for p in msg.phones)
-    return Found(", ".join(e164), (msg.phones[0].span[0], msg.phones[-1].span[1]))
+    return Found(", ".join(dict.fromkeys(value for _, value in named)), (named[0][0][0], named[-1][0][1]))
+
+
+def _phone_list(msg: _Message) -> Found | None:
+    return _listed([(p.span, p.e164) for p in msg.phones])
+
+
+# A line named by its last four digits: "the 0142 line", "just 0141", "ending in 0188", "the 0142 and 0143 lines"
+_MORE_ENDINGS = r"(?:\s*(?:,|and|&|or)\s*\d{4})*"
+_LINE_WORD = r"(?:lines?|n(?:u)?m(?:b(?:e)?r)?s?)"  # "numbr", "nmbr", "num": typed in a hurry
+_ENDING_CUE_BEFORE = re.compile(
+    rf"(?:\b(?:{_LINE_WORD}|no\.?|ending\s+(?:in|with)|ends?\s+(?:in|with)|only|just)\s*|#)\s*$", _I
+)
+_ENDING_CUE_AFTER = re.compile(rf"{_MORE_ENDINGS}\s*{_LINE_WORD}\b", _I)
+_ENDING = re.compile(rf"(?<![\w$.,/\-@])\d{{4}}{_END}")  # "#0142" too
+
+
+def _line_endings(msg: _Message) -> list[tuple[Span, str]]:
+    """Last fours that name a line: cued, or alone in the message ("0141 please"); never a labeled
+    value (a PIN), a date, an amount or what a correction refuses."""
+    claimed = [found.span for found in msg.labeled.values()]
+    alone = is_only_filler(_ENDING.sub("", msg.text, count=1))  # no other digit is left
+    named = []
+    for match in _ENDING.finditer(msg.text):
+        start, end = match.span()
+        if msg.is_taken(match.span()) or _overlaps(match.span(), claimed):
+            continue
+        before = re.sub(rf"\d{{4}}{_MORE_ENDINGS}\s*$", "", msg.text[max(0, start - 40) : start])
+        if alone or _ENDING_CUE_BEFORE.search(before) or _ENDING_CUE_AFTER.match(msg.text, end):
+            named.append((match.span(), match.group()))
+    return named
+
+
+# A number said to be elsewhere in its clause: "303-555-0142 went to Verizon", "got put on a separate account"
+_ELSEWHERE = re.compile(
+    r"\b(?:went|gone|moved|left|transferred|switched|no\s+longer|isn'?t|aren'?t|not\s+on|cancell?ed|disconnected"
+    r"|(?:separate|different|another|other|own)\s+(?:\w+\s+)?account)\b",
+    _I,
+)
+_CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|[\n,]|\b(?:but|and|while|whereas)\b", _I)
+_CLAUSE_REACH = 80
+
+
+def _elsewhere(msg: _Message, span: Span) -> bool:
+    """True when the clause of the number at `span` says it is not on the account, or refuses it."""
+    start = max(0, span[0] - _CLAUSE_REACH)
+    for match in _CLAUSE_END.finditer(msg.text, start, span[0]):
+        start = match.end()
+    after = _CLAUSE_END.search(msg.text, span[1], span[1] + _CLAUSE_REACH)
+    end = after.start() if after else min(len(msg.text), span[1] + _CLAUSE_REACH)
+    return bool(_ELSEWHERE.search(msg.text, start, end)) or _overlaps(span, msg.refused)
+
+
+def _numbers(msg: _Message) -> Found | None:
+    """The numbers named as on the account: typed in full or, with none typed in full, by their last
+    four (the caller matches them to the order's numbers); those said to be elsewhere are left out
+    when others are named ("303-555-0142 went to Verizon, just port 303-555-0141")."""
+    named = [(p.span, p.e164) for p in msg.phones] or _line_endings(msg)
+    staying = [item for item in named if not _elsewhere(msg, item[0])]
+    return _listed(staying or named)
 
 
 def _port_date(msg: _Message) -> Found | None:
@@ -850,9 +1101,21 @@ _DISCONNECT = (
     r"disconnect|cancel|close|drop|terminate|remove|(?:shut|turn|cut)\s+(?:\w+\s+)?off|get\s+rid|can\s+go"
     r"|let\s+(?:\w+\s+)?go"
 )
-_DISPOSITION = re.compile(
-    rf"(\b(?:don'?t|dont|do\s+not|not|never|no\s+need\s+to)\s+(?:\w+\s+){{0,2}})?\b(?:({_KEEP})|({_DISCONNECT}))\b", _I
-)
+_NEGATION = r"\b(?:don'?t|dont|do\s+not|not|never|no\s+need\s+to)\s+(?:\w+\s+){0,2}"
+_DISPOSITION = re.compile(rf"({_NEGATION})?\b(?:({_KEEP})|({_DISCONNECT}))\b", _I)
+_NEGATED = re.compile(f"{_NEGATION}$", _I)
+# Key verbs customers misspell ("kep", "disconect", "dissconnect", "cancle"), and the side each is on.
+_KEY_VERBS = {"keep": "keep", "disconnect": "disconnect", "cancel": "disconnect", "terminate": "disconnect"}
+
+
+def _misspelled_verb(word: str) -> str | None:
+    """The side of the key verb `word` misspells: one edit away (two for a long verb), and the
+    same first letter ("deep" is no "keep"). A verb spelled right is `_DISPOSITION`'s."""
+    word = word.lower()
+    found = process.extractOne(word, list(_KEY_VERBS), scorer=DamerauLevenshtein.distance, score_cutoff=2)
+    if found and found[0][0] == word[0] and 0 < found[1] <= (2 if len(found[0]) > 6 else 1):
+        return _KEY_VERBS[found[0]]
+    return None
 
 
 def _disposition(msg: _Message) -> Found | None:
@@ -862,7 +1125,13 @@ def _disposition(msg: _Message) -> Found | None:
     keep, disconnect = [], []
     for match in _DISPOSITION.finditer(msg.text):
         (keep if bool(match.group(2)) != bool(match.group(1)) else disconnect).append(match.span())
-    numbers = _numbers(msg)
+    for word in _WORD.finditer(msg.text):
+        if side := _misspelled_verb(word.group()):
+            negated = bool(_NEGATED.search(msg.text, max(0, word.start() - 40), word.start()))
+            (keep if (side == "keep") != negated else disconnect).append(word.span())
+    keep.sort()
+    disconnect.sort()
+    numbers = _phone_list(msg)
     if disconnect and (numbers or not keep):
         end = max(disconnect[-1][1], numbers.span[1] if numbers else 0)
         return Found(f"disconnect: {numbers.value}" if numbers else "disconnect", (disconnect[0][0], end))
@@ -923,14 +1192,14 @@ def _reader(field: str) -> Callable[[_Message], Found | None]:
 def extract(field: str, text: str, *, today: date | None = None) -> Found | None:
     """The value of `field` in a customer's answer to the question for it, or None when the message
     holds none (`is_only_filler` tells a complaint from an answer that isn't one)."""
-    return _reader(field)(_Message(text or "", today or date.today()))
+    return _reader(field)(_Message(text or "", today or settings.today()))
 
 
 def extract_all(text: str, *, asked: str | None = None, today: date | None = None) -> dict[str, Found]:
     """Every value a message carries that is labeled or unambiguous, by field; with `asked`, also
     that field's value however it was typed, and the field given with it (a person's title, an
     address's ZIP). A bare 5-digit number is a ZIP only when the ZIP was asked or it is labeled."""
-    msg = _Message(text or "", today or date.today())
+    msg = _Message(text or "", today or settings.today())
     found = dict(msg.labeled)
     for field, reader in (("order_id", _order_id), ("email", _email)):
         if value := reader(msg):
@@ -961,7 +1230,7 @@ def _warm_up() -> None:
     extract_all(
         "the authorized person is Dana Whitfield, service address 1840 W Belmont Ave, "
         "port it the first business day after april 1, btn 415-555-0186",
-        today=date.today(),
+        today=settings.today(),
     )
 
 

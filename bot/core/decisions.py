@@ -47,7 +47,9 @@ def decision(text: str) -> Decision | None:
 
 
 _FIX_REQUEST = re.compile(
-    r"\b(fix|re-?submit|resend|correct|update|sort (?:it|this|that|them) out|take care of)\b", re.IGNORECASE
+    r"\b(fix|re-?submit|resend|correct|update|sort (?:it|this|that|them) out|take care of"
+    r"|split (?:it|them|the order))\b",
+    re.IGNORECASE,
 )
 
 
@@ -56,11 +58,20 @@ def asks_to_fix(text: str) -> bool:
     return bool(_FIX_REQUEST.search(text))
 
 
+# A person, not a word that merely names one: "the person authorized on the account", "someone
+# at AT&T told me" and "I have the person's e-mail" are answers, not requests.
+_STAFF = (
+    r"(?:(?:a|an|some|one|real|actual|live|human|your)\s+)+(?:person|human|agent|representative|rep|staff|employee|"
+    r"(?:porting\s+)?(?:team|people|specialist|expert))\b|\b(?:someone|somebody|a\s+human|human\s+being)\b"
+    r"(?!\s+(?:authorized|on\s+the\s+account|at|from|else))"
+)
 _PERSON_REQUEST = re.compile(
-    r"\b(talk|speak|chat) (to|with)\b|\bcall me\b"
-    r"|\b(get|want|need|have|give me|connect me|pass|hand|is there)\b.{0,30}"
-    r"\b(person|human|agent|representative|someone|somebody|staff|employee|your (porting )?(team|people))\b"
-    r"|\byour (porting )?(team|people)\b.{0,20}\b(do|handle|take|fix)\b",
+    rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:{_STAFF})|\bcall\s+me\b"
+    rf"|\b(?:get|want|need|give\s+me|connect\s+me|pass|hand|transfer\s+me|escalate|is\s+there)\b.{{0,30}}?(?:{_STAFF})"
+    rf"|\b(?:can|could|will|would)\s+(?:{_STAFF}).{{0,25}}\b(?:help|do|handle|look|take|fix|call|contact)\b"
+    r"|\b(?:have|let)\s+(?:your\s+(?:porting\s+)?(?:team|people)|someone|somebody)\b"
+    r"|\bescalat(?:e|ion)\b"
+    r"|\byour (?:porting )?(?:team|people)\b.{0,20}\b(?:do|handle|take|fix)\b",
     re.IGNORECASE,
 )
 
@@ -71,7 +82,8 @@ def asks_for_a_person(text: str) -> bool:
 
 
 _CHANGE_CUE = re.compile(
-    r"\b(it'?s|should (?:be|say|read)|needs? to be|not|instead|actually|wrong|mistyped|typo|change|make it|i meant)\b",
+    r"\b(it'?s|should (?:be|say|read|end)|needs? to be|not(?!\s+(?:yet|now|right now|today|sure)\b)|instead|actually|"
+    r"wrong|mistyped|misspelled|typo|mixed (?:them|it|those) up|change|make it|i meant)\b",
     re.IGNORECASE,
 )
 

@@ -12,8 +12,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from rapidfuzz import fuzz
+
 from bot.core import answers, validators
-from bot.core.catalog import Category, load_catalog
+from bot.core.catalog import Category, load_catalog, lookup_key
 from bot.core.orders.records import PortOrder
 from bot.core.secrets import SecretBox, is_ciphertext, mask
 from bot.core.validators import ValidationError
@@ -28,6 +30,9 @@ MAX_NOTE_LENGTH = 500
 
 # slot -> glossary term explaining it (for "why do you need this?" and "I don't know")
 FIELD_TERMS = {field.id: field.term for field in _CATALOG.fields}
+# the PortOrder field each fix field changes (the underlying network becomes the losing carrier)
+ORDER_FIELDS = {field.id: field.order_field for field in _CATALOG.fields if field.form == "fix_form" and not field.note}
+UNDERLYING_CARRIER = "underlying_carrier"
 
 _PO_BOX = re.compile(r"\b(p\.?\s*o\.?\s*box|post\s+office\s+box)\b", re.IGNORECASE)
 _STREET = re.compile(r"\d+\S*\s+\S+")
@@ -62,10 +67,16 @@ def fields_for(categories: Sequence[Category], order: PortOrder) -> list[str]:
     return [f for f in unique if f != CHECKLIST_FIELD] + [f for f in unique if f == CHECKLIST_FIELD]
 
 
+# Every resubmission can carry the day the customer wants the number to move ("it can port once
+# the contract ends on the 31st", "we're closed mondays, so monday the 14th"): kept when given.
+ANY_FIX_TAKES = ("requested_foc_date",)
+
+
 def fields_taken(categories: Sequence[Category], order: PortOrder) -> list[str]:
-    """The fields a fix asks for, then those it keeps when given unasked (a transfer PIN)."""
+    """The fields a fix asks for, then those it keeps when given unasked (a transfer PIN, a port date)."""
+    asked = fields_for(categories, order)
     taken = [field for category in categories for field in category.takes]
-    return list(dict.fromkeys([*fields_for(categories, order), *taken]))
+    return list(dict.fromkeys([*asked, *taken, *(ANY_FIX_TAKES if asked else ())]))
 
 
 def service_address(text: str, context: FixContext) -> str:
@@ -98,9 +109,25 @@ def port_date(text: str, context: FixContext) -> str:
     return validators.port_date(text, context.today, carrier.country if carrier else "US").isoformat()
 
 
+_LAST_FOUR = re.compile(r"(?<![\d-])\d{4}(?![\d-])")
+
+
+def order_numbers_named(text: str, order: PortOrder) -> list[str]:
+    """The numbers an answer names: typed in full, or by their last four digits ("the 0114
+    line") when those end exactly one of the order's numbers."""
+    try:
+        return validators.phone_numbers(text)
+    except ValidationError:
+        endings = _LAST_FOUR.findall(text)
+        named = [number for ending in endings for number in order.numbers if number.endswith(ending)]
+        if not named or len(named) != len(endings):
+            raise
+        return list(dict.fromkeys(named))
+
+
 def numbers_staying(text: str, context: FixContext) -> list[str]:
     """The order's numbers that belong on it; the others move to an order of their own."""
-    numbers = validators.phone_numbers(text)
+    numbers = order_numbers_named(text, context.order)
     foreign = [n for n in numbers if n not in context.order.numbers]
     if foreign:
         raise ValidationError(
@@ -127,12 +154,55 @@ def remaining_disposition(text: str, context: FixContext) -> str:
 
 
 def pilot_number(text: str, context: FixContext) -> str:
+    """The line that heads the hunt group once ours leave: it stays with the losing carrier, so
+    a number moving with this order cannot be it."""
     number = validators.phone_number(text)
-    if number not in context.order.numbers:
+    if number in context.order.numbers:
         raise ValidationError(
-            f"The new pilot number must be one of the numbers on this order: {', '.join(context.order.numbers)}."
+            f"{number} is moving to us with this order, so it cannot head the hunt group afterwards. "
+            f"The new pilot must be a line that stays with {context.order.losing_carrier or 'your current carrier'}."
         )
     return number
+
+
+# "it's Bandwidth", "they said it runs on Lumen": the words before the network's name
+_CARRIER_LEAD = re.compile(
+    r"^(?:(?:i think|probably|maybe|they said|it'?s|it is|its|they use|it runs on|runs on|the network is|on)\s+)+",
+    re.IGNORECASE,
+)
+
+
+_UNSURE = re.compile(r"\b(?:idea|know|sure|dunno|unsure|no clue)\b|\?", re.IGNORECASE)
+
+
+def underlying_carrier(text: str, context: FixContext) -> str:
+    """The network a resold line really runs on, as our catalog names it when we know it; the
+    reseller itself (the order's losing carrier until now) is not an answer."""
+    known = _CATALOG.carrier_in(text)
+    name = known.name if known else validators.plain_text(_CARRIER_LEAD.sub("", text.strip()))
+    reseller = context.order.losing_carrier or ""
+    if lookup_key(name) == lookup_key(reseller):
+        raise ValidationError(
+            f"{reseller} is the provider that resells the line. Which network does the line really run "
+            f"on? It is named on the customer service record, or {reseller} can tell you."
+        )
+    return name
+
+
+def _read_carrier(text: str, reseller: str | None) -> str | None:
+    """The network named in an answer: a carrier we know, or a short name typed alone."""
+    known = _CATALOG.carrier_in(text, other_than=reseller)
+    if known:
+        return known.name
+    name = _CARRIER_LEAD.sub("", text.strip()).strip(" .!")
+    if (
+        not re.search(r"[^\W\d_]{2}", name)
+        or len(name.split()) > 4
+        or answers.is_only_filler(name)
+        or _UNSURE.search(name)
+    ):
+        return None
+    return name
 
 
 def _plain(check: Callable[[str], object]) -> Callable[[str, FixContext], object]:
@@ -154,12 +224,19 @@ FIELD_CHECKS: dict[str, Callable[[str, FixContext], object]] = {
     "remaining_disposition": remaining_disposition,
     "pilot_number": pilot_number,
     "numbers": numbers_staying,
+    UNDERLYING_CARRIER: underlying_carrier,
     CHECKLIST_FIELD: short_text("note of what you did (for example a confirmation number)", MAX_NOTE_LENGTH),
 }
 
 
 # "done", "ALREADY DONE.", "yes I paid": the step is done, with nothing to tell the carrier
-_DONE = re.compile(r"\b(done|did (it|that)|finished|paid|unlocked|cancell?ed|lifted|removed|yes|yep|ya|yeah)\b", re.I)
+_DONE = re.compile(
+    r"\b(done|did (it|that)|finished|paid|settled|unlocked|unfrozen|cancell?ed|lifted|removed|cleared|"
+    r"re-?activated|reinstated|restored|(back|turned) on|turned (it |that )?off|switched off|disabled|active again|"
+    r"working again|rings( through| now)?|"
+    r"yes|yep|ya|yeah)\b",
+    re.I,
+)
 DONE_NOTE = "done (the customer confirmed it in the chat)"
 
 
@@ -180,7 +257,7 @@ def checklist_note(text: str) -> str | None:
 _FREE_TEXT = frozenset({"authorized_name", "authorized_title", "service_address", "remaining_disposition"})
 
 
-def read_answer(field: str, text: str, today: date) -> tuple[str | None, str | None]:
+def read_answer(field: str, text: str, today: date, order: PortOrder | None = None) -> tuple[str | None, str | None]:
     """(value, problem) of a message answering the question for `field`.
 
     The value is read out of the sentence; a one-word answer that is no value ("1" for a PIN,
@@ -188,6 +265,8 @@ def read_answer(field: str, text: str, today: date) -> tuple[str | None, str | N
     it; anything else without a value (a complaint, a question) is (None, None): asked again."""
     if field == CHECKLIST_FIELD:
         return checklist_note(text), None
+    if field == UNDERLYING_CARRIER:
+        return _read_carrier(text, order.losing_carrier if order else None), None
     found = answers.extract(field, text, today=today)
     if found:
         return found.value, found.problem
@@ -232,15 +311,44 @@ _KNOWN_BY_SHAPE = (
 )
 
 
+# A business name shows itself by its legal ending ("Bayview Dental Group, LLC" typed while the
+# service address is asked is the account name the fix asks next).
+_LEGAL_NAME = re.compile(r"\b(?:l\.?l\.?c|inc|corp|corporation|ltd|l\.?l\.?p|p\.?l\.?l\.?c|co)\b\.?\s*$", re.IGNORECASE)
+
+
 def unlabeled_change(fields: list[str], text: str, today: date, *, any_field: bool = False) -> dict[str, str]:
     """The one value of this fix's fields that a message carries without naming its field: by
     its shape (a date, a ZIP...), or, with `any_field` (a fix of a single field, where "it's
     Bayview Dental Group Inc, not LLC" can only mean that field), however it is typed."""
     found = {}
     for field in fields:
-        if (any_field or field in _KNOWN_BY_SHAPE) and (value := answers.extract(field, text, today=today)):
+        shaped = field in _KNOWN_BY_SHAPE or (field == "account_name" and _LEGAL_NAME.search(text))
+        if (any_field or shaped) and (value := answers.extract(field, text, today=today)):
             found[field] = value.value
     return found if len(found) == 1 else {}
+
+
+# rapidfuzz ratio (0-100) above which a word can be a corrected spelling of another ("Feld" and
+# "Fields" 60, "3517" and "3515" 75; "N" and "3515" 0)
+SIMILAR_SPELLING = 50
+
+
+def corrected_in_place(kept: dict[str, object], text: str) -> dict[str, str]:
+    """The kept answers a partial correction changes: "it's Feld not Fields" after the name
+    "Margo Fields" makes it "Margo Feld". Only words typed in the clear (never a secret), and
+    only when exactly one kept answer holds the word being replaced, by a word that looks like a
+    fix of it (a misspelling, a digit off), not some other word the sentence ends with."""
+    pair = answers.replacement(text)
+    if not pair or fuzz.ratio(pair[0].casefold(), pair[1].casefold()) < SIMILAR_SPELLING:
+        return {}
+    new, old = pair
+    word = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])", re.IGNORECASE)
+    hits = {
+        field: word.sub(new, value, count=1)
+        for field, value in kept.items()
+        if isinstance(value, str) and field not in SECRET_FIELDS and word.search(value)
+    }
+    return hits if len(hits) == 1 else {}
 
 
 def check_answer(field: str, text: object, context: FixContext, box: SecretBox) -> object:
@@ -263,7 +371,7 @@ def changes(fields: list[str], answers: dict[str, object], box: SecretBox) -> di
         if field == CHECKLIST_FIELD or answers.get(field) is None:
             continue
         value = answers[field]
-        result[field] = plain_value(field, value, box)
+        result[ORDER_FIELDS[field]] = plain_value(field, value, box)
     return result
 
 
@@ -281,7 +389,12 @@ def summary(
 ) -> str:
     """What will be written, secrets masked, for the customer to confirm."""
     title = " and ".join(load_catalog().category(category_id).title for category_id in category_ids)
-    lines = [describe_change(f, v) for f, v in changes(fields, answers, box).items()]
+    written = changes(fields, answers, box)
+    lines = [
+        describe_change(f, plain_value(f, answers[f], box))
+        for f in fields
+        if f != CHECKLIST_FIELD and answers.get(f) is not None
+    ]
     note = answers.get(CHECKLIST_FIELD)
     if note:
         lines.append(f"- your note for the carrier: {note}")
@@ -291,5 +404,5 @@ def summary(
     body = "\n".join(lines) if lines else "- no field changes"
     return (
         f"Here is what I'll do for {order.order_id} ({title}):\n{body}\n"
-        f"Then I'll resubmit the order to {order.losing_carrier}. Shall I go ahead?"
+        f"Then I'll resubmit the order to {written.get('losing_carrier', order.losing_carrier)}. Shall I go ahead?"
     )

@@ -49,7 +49,7 @@ def explain_rejection(
         titles = ", ".join(catalog.category(other).title for other in also)
         replies.append(
             Reply(
-                f"Your notice also mentions: {titles}. We'll take them one at a time.",
+                f"Your notice also mentions: {titles}. One fix covers them all; the buttons explain each.",
                 tuple(category_button(other, catalog, "Explain: ") for other in also),
             )
         )

@@ -146,13 +146,15 @@ CASES = [
         "97211",
         "Vonage rejected it as a resold account",
         (
+            ("vonage", "resells the line"),
+            ("they said it runs on bandwith", "account number"),
             ("7731-0045-22", "account name"),
             ("Mara Quinn", "service address"),
             ("PO Box 12", "can't be a service address"),
             ("2440 NE Alberta St", "ZIP code"),
-            ("97211", "Shall I go ahead?"),
+            ("97211", "resubmit the order to Bandwidth"),
         ),
-        {"account_name": "Mara Quinn", "service_address": "2440 NE Alberta St"},
+        {"losing_carrier": "Bandwidth", "account_name": "Mara Quinn", "service_address": "2440 NE Alberta St"},
     ),
     Case(
         "multiple_accounts",
@@ -183,11 +185,11 @@ CASES = [
         "55402",
         "they rejected it, something about a hunt group?",
         (
-            ("612-555-0199", "must be one of the numbers"),
-            ("612-555-0121", "stay on the old account"),
+            ("612-555-0121", "moving to us with this order"),
+            ("612-555-0199", "stay on the old account"),
             ("keep them as stand-alone lines", "Shall I go ahead?"),
         ),
-        {"pilot_number": "+16125550121", "remaining_disposition": "keep remaining services active"},
+        {"pilot_number": "+16125550199", "remaining_disposition": "keep remaining services active"},
     ),
     checklist(
         "pending_order",

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core.answers import FIELDS, SECRET_FIELDS, extract, extract_all, is_only_filler, masked
+from bot.core.answers import FIELDS, SECRET_FIELDS, extract, extract_all, is_only_filler, masked, replacement
 from bot.settings import PROJECT_ROOT
 
 TODAY = date(2026, 11, 30)  # a Monday, the day of the customer trial
@@ -41,6 +41,10 @@ CASES = [
     ("service_zip", "44712 is the pin, 60614 is the zip", "60614"),
     ("service_zip", "sorry the zip is actually 60615 not 60614", "60615"),
     ("service_zip", "60614... oops I mean 60615", "60615"),
+    # a correction "X, not Y" / "X instead of Y": the refused value is never the answer
+    ("service_zip", "oops, it's 30309, not 30308", "30309"),
+    ("service_zip", "73301 instead of 73310", "73301"),
+    ("service_zip", "not 60614", None),
     ("service_zip", "zip is 5540", None),
     ("service_zip", "I already told you", None),
     ("service_zip", "my order is PO-10004", None),
@@ -86,6 +90,8 @@ CASES = [
     ("pin", "44712 is the pin, 60614 is the zip", "44712"),
     ("pin", "wait, pin is 4471. no sorry 4417", "4417"),
     ("pin", "4471 - no, the new one is 9981", "9981"),
+    ("pin", "6612 not 6621", "6612"),
+    ("pin", "not 4471", None),
     # the PIN label, a few words, then the cue; a PIN that is the SSN's last 4
     ("pin", "the transfer pin on the new account is 55 30 921", "5530921"),
     ("pin", "pin they gave me at the store is 4471", "4471"),
@@ -112,6 +118,7 @@ CASES = [
     ("account_number", "287341190556", "287341190556"),
     ("account_number", "acct 559-221-0093", "5592210093"),
     ("account_number", "acct 55102993, no wait, 55102994", "55102994"),
+    ("account_number", "it's 99310044, not 99310045", "99310044"),
     (
         "account_number",
         "ok can you fix both? the account number is 287341190556 and the transfer pin 5530921",
@@ -146,6 +153,22 @@ CASES = [
     ("numbers", "415-555-0186 and (415) 555-0187", "+14155550186, +14155550187"),
     ("numbers", "only 718-555-0119 stays", "+17185550119"),
     ("numbers", "all of them", None),
+    # numbers said to be elsewhere are left out when others are named
+    ("numbers", "720-555-0133 moved to T-Mobile in june. only 720-555-0134 should port", "+17205550134"),
+    ("numbers", "646-555-0190 is ours; 646-555-0191 is on a different account", "+16465550190"),
+    ("numbers", "keep 206-555-0170, 206-555-0171 isn't on this account", "+12065550170"),
+    ("numbers", "415-555-0186, not 415-555-0187", "+14155550186"),
+    ("numbers", "415-555-0186 moved to AT&T", "+14155550186"),  # none named as staying: as typed
+    # a line by its last four digits, when no number is typed in full: the caller knows the order's numbers
+    ("numbers", "the line ending in 0177 is the only one on the account", "0177"),
+    ("numbers", "only the 0190 number", "0190"),
+    ("numbers", "the 0177 and 0178 lines", "0177, 0178"),
+    ("numbers", "0133", "0133"),
+    ("numbers", "just 0141 and 303-555-0142", "+13035550142"),
+    ("numbers", "pin 0177", None),
+    ("numbers", "it was 1250 dollars", None),
+    ("numbers", "I have 2 lines", None),
+    ("numbers", "the zip is 60614", None),
     # --- account (company or person) names
     ("account_name", "As I said above, it's Bayview Dental Group, LLC", "Bayview Dental Group, LLC"),
     (
@@ -200,6 +223,16 @@ CASES = [
     ("account_name", "the account is under Kestrel Yoga LLC", "Kestrel Yoga LLC"),
     ("account_name", "bayview dental group llc at the top of the bill", "bayview dental group llc"),
     ("account_name", "Smith & Co. Holdings LLC", "Smith & Co. Holdings LLC"),  # "Co." followed by more name
+    # a remark on how the name is written, after it, is no part of it
+    (
+        "account_name",
+        "Golden Gate Dry Cleaning, LLC. That is exactly how Verizon prints it.",
+        "Golden Gate Dry Cleaning, LLC",
+    ),
+    ("account_name", "Sunrise Yoga Studio - just like on the statement", "Sunrise Yoga Studio"),
+    ("account_name", "Riverbend Pet Clinic (that's what the AT&T bill says)", "Riverbend Pet Clinic"),
+    ("account_name", "Lakeside Books. It's written like that on our Spectrum invoice.", "Lakeside Books"),
+    ("account_name", "Harbor Lights Cafe, not Harbor Light Cafe", "Harbor Lights Cafe"),
     # never a sentence, an order id, a ZIP or a bare number; nor the authorized person's name
     ("account_name", "Leo signed the LOA", None),
     ("account_name", "Please fix it.", None),
@@ -257,23 +290,41 @@ CASES = [
     ("authorized_name", "the owner", None),
     ("authorized_name", "Hollis Family Dental", None),
     ("authorized_name", "Dana", None),
+    # the person given for a role ("our office manager, ..."), or after "me"
+    ("authorized_name", "it's our office manager, Priya Shah", "Priya Shah"),
+    ("authorized_name", "the account is under my business partner, Dev Kapoor", "Dev Kapoor"),
+    ("authorized_name", "it should be signed by me, Grace Liu, I'm the founder", "Grace Liu"),
+    ("authorized_name", "her name is Zoe Laurent, with the umlaut", "Zoe Laurent"),
     ("authorized_title", "Dana Whitfield, Operations Director", "Operations Director"),
-    ("authorized_title", "Sam Patel is the owner", "owner"),
-    ("authorized_title", "Dana Whitfield (office manager)", "office manager"),
+    ("authorized_title", "Sam Patel is the owner", "Owner"),
+    ("authorized_title", "Dana Whitfield (office manager)", "Office Manager"),
     ("authorized_title", "Marcus Bell - IT manager", "IT manager"),
     ("authorized_title", "Operations Director", "Operations Director"),
-    ("authorized_title", "she's the office manager", "office manager"),
+    ("authorized_title", "she's the office manager", "Office Manager"),
     ("authorized_title", "Owner", "Owner"),
     ("authorized_title", "the name I gave you is wrong. it should be Jonathan Reyes", None),
-    ("authorized_title", "my name is Kevin O'Malley and I'm the general manager", "general manager"),
-    ("authorized_title", "dana whitfield operations director", "operations director"),
+    ("authorized_title", "my name is Kevin O'Malley and I'm the general manager", "General Manager"),
+    ("authorized_title", "dana whitfield operations director", "Operations Director"),
     ("authorized_title", "the account holder at Spectrum is Nadia Kestrel-Park, Owner", "Owner"),
-    ("authorized_title", "the authorized person is Dana Whitfield, who is the owner", "owner"),
+    ("authorized_title", "the authorized person is Dana Whitfield, who is the owner", "Owner"),
     ("authorized_title", "i just told you", None),
     # no sentence, order id or company is a title
     ("authorized_title", "Please fix it.", None),
     ("authorized_title", "PO-20024 / 90017 / verizon says account number mismatch", None),
     ("authorized_title", "fwiw the invoice from at&t says Bayview Dental Group, LLC at the top", None),
+    ("authorized_title", "it's our office manager, Priya Shah", "Office Manager"),
+    ("authorized_title", "the account is under my business partner, Dev Kapoor", "Business Partner"),
+    ("authorized_title", "it should be signed by me, Grace Liu, I'm the founder", "Founder"),
+    ("authorized_title", "that's Hugo Brandt, Practice Manager", "Practice Manager"),
+    ("authorized_title", "the cfo", "CFO"),
+    # words after a name that name no job are no title
+    ("authorized_title", "it's Sara Lindqvist, with a q", None),
+    ("authorized_title", "Matt Klein, spelled with a K", None),
+    ("authorized_title", "her name is Zoe Laurent, with the umlaut", None),
+    # a corrected title
+    ("authorized_title", "her title is Treasurer, not Secretary", "Treasurer"),
+    ("authorized_title", "Managing Partner instead of Partner", "Managing Partner"),
+    ("authorized_title", "it should say Controller rather than Bookkeeper", "Controller"),
     # --- service addresses
     (
         "service_address",
@@ -290,6 +341,11 @@ CASES = [
     ("service_address", "PO Box 4411, Austin TX 78701", "PO Box 4411"),
     ("service_address", "I already told you 2 times", None),
     ("service_address", "same as on the bill", None),
+    # a corrected house number: the refused one is no part of the address
+    ("service_address", "wait, the address is 418 Cedar Ln, not 481. the zip hasn't changed", "418 Cedar Ln"),
+    ("service_address", "it's 77 Orchard Rd instead of 7 Orchard Rd", "77 Orchard Rd"),
+    ("service_address", "not 90 Lake St, it's 909 Lake St", "909 Lake St"),
+    ("service_address", "the 0142 line is the one on our main account", None),
     # --- port dates (today is Monday 2026-11-30)
     ("requested_foc_date", "april 1", "2027-04-01"),
     ("requested_foc_date", "contract ends march 31 so can you set it up to port april 1?", "2027-04-01"),
@@ -317,6 +373,16 @@ CASES = [
     ("requested_foc_date", "the zip is 55402", None),
     ("requested_foc_date", "may I ask something first", None),
     ("requested_foc_date", "I sat on hold for an hour", None),
+    # a weekday with a day of the month: the first day that is both
+    ("requested_foc_date", "could we go with tuesday the 22nd?", "2026-12-22"),
+    ("requested_foc_date", "saturday the 19th would work", "2026-12-19"),
+    ("requested_foc_date", "monday the 7th", "2026-12-07"),
+    ("requested_foc_date", "sunday the 10th", "2027-01-10"),  # december 10 is a thursday
+    (
+        "requested_foc_date",
+        "can we choose when it moves? we close fridays, so thursday december 17 please",
+        "2026-12-17",
+    ),
     # --- confirmation numbers
     ("confirmation_number", "done, confirmation number VZ-55821", "VZ-55821"),
     ("confirmation_number", "conf # ab-99812", "AB-99812"),
@@ -330,6 +396,8 @@ CASES = [
     ),
     ("confirmation_number", "ALREADY DONE.", None),
     ("confirmation_number", "it's for PO-10004", None),
+    ("confirmation_number", "We settled the past-due balance yesterday ($312.50, ref QX-20458).", "QX-20458"),
+    ("confirmation_number", "paid it, ref# 88120", "88120"),
     # --- SSN's last four
     ("ssn_last4", "last four of my social is 1234", "1234"),
     ("ssn_last4", "ssn last 4: 9876", "9876"),
@@ -348,6 +416,21 @@ CASES = [
     ("remaining_disposition", "we still need the internet", "keep"),
     ("remaining_disposition", "not sure", None),
     ("remaining_disposition", "keep one, cancel the other", None),
+    # misspelled key verbs
+    ("remaining_disposition", "disconnnect the rest please", "disconnect"),
+    ("remaining_disposition", "pls keeep the fax line", "keep"),
+    ("remaining_disposition", "cancle everything that isn't moving", "disconnect"),
+    ("remaining_disposition", "terminat all of them, the dsl and the 0199 line", "disconnect"),
+    ("remaining_disposition", "dont disconect the alarm line", "keep"),
+    ("remaining_disposition", "we did a deep clean", None),
+    # a remark after the value is not part of it
+    ("service_address", "the address on file should be 77 Harbor Rd, thats the warehouse", "77 Harbor Rd"),
+    (
+        "account_name",
+        "It's Lakeview Pet Clinic, PLLC. That's just how it appears on the invoice.",
+        "Lakeview Pet Clinic, PLLC",
+    ),
+    ("numbers", "the 0177 nmbr is the one we keep", "0177"),
 ]
 
 
@@ -469,6 +552,29 @@ ALL_AT_ONCE = [
         "Verizon wants a PIN. the passcode on our account is the last four of my social security number, 3306",
         {"pin": "3306", "ssn_last4": "3306"},
     ),
+    # a secret given further on than its label; a labeled ZIP is still never the PIN
+    ("scrap the transfer pin from before, T-Mobile sent a new one and it is 30418", {"pin": "30418"}),
+    ("that passcode expired. the replacement is 7719", {"pin": "7719"}),
+    ("ignore the security code I sent earlier, now it's 662901", {"pin": "662901"}),
+    ("the pin I had was rejected, zip is 94110", {"service_zip": "94110"}),
+    ("forget the pin, 94110 is the zip", {"service_zip": "94110"}),
+    ("the pin hasn't worked since 2019", {}),
+    # a corrected value: the refused one is never read
+    ("sorry, the zip over there is 02140, not 02139", {"service_zip": "02140"}),
+    ("pin is 5521 not 5512", {"pin": "5521"}),
+    # a reference for a step done with the carrier, in a long first message
+    ("We settled the past-due balance yesterday ($312.50, ref QX-20458).", {"confirmation_number": "QX-20458"}),
+    (
+        "order PO-10031, zip 94110. paid off the contract this morning (conf BR-55019) and we'd like it to port "
+        "on december 18",
+        {
+            "order_id": "PO-10031",
+            "service_zip": "94110",
+            "confirmation_number": "BR-55019",
+            "requested_foc_date": "2026-12-18",
+        },
+    ),
+    ("I found a referral code on the bill", {}),
 ]
 
 
@@ -498,11 +604,46 @@ def test_extract_all_reads_labeled_and_unambiguous_values(text, expected):
         ),
         ("4418207", "pin", {"pin": "4418207"}),
         ("the btn is 888-555-0100", None, {"btn": "+18885550100"}),
+        (
+            "the account is under our treasurer, Miguel Santos-Reyes.",
+            "authorized_name",
+            {"authorized_name": "Miguel Santos-Reyes", "authorized_title": "Treasurer"},
+        ),
+        (
+            "hold on, the address is 2200 Elm Rd, not 2020. same zip 80203",
+            "service_address",
+            {"service_address": "2200 Elm Rd", "service_zip": "80203"},
+        ),
     ],
 )
 def test_extract_all_with_the_asked_field_reads_it_and_its_companion(text, asked, expected):
     found = extract_all(text, asked=asked, today=TODAY)
     assert {field: value.value for field, value in found.items()} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I misspelled her last name, it's Quist not Quest", ("Quist", "Quest")),
+        ("Okafor-Hart instead of Okafor Hart", ("Okafor-Hart", "Okafor Hart")),
+        ("oops, Brennan should be Brennen", ("Brennen", "Brennan")),
+        ("not Lisa but Liza", ("Liza", "Lisa")),
+        ("not Jon, it's John", ("John", "Jon")),
+        ("the street is Elm Rd, not Elm Ave", ("Elm Rd", "Elm Ave")),
+        ("I'm not sure which one", None),
+        ("please do not cancel anything", None),
+        ("her surname should be fixed", None),
+        ("it should be the 16th", None),
+        ("Marsh", None),
+        ("", None),
+    ],
+)
+def test_a_partial_correction_gives_the_new_and_the_old_words(text, expected):
+    assert replacement(text) == expected
+
+
+def test_a_weekday_with_a_day_of_the_month_may_be_today():
+    assert extract("requested_foc_date", "tuesday the 1st", today=date(2026, 12, 1)).value == "2026-12-01"
 
 
 @pytest.mark.parametrize(
@@ -559,8 +700,10 @@ def test_an_unknown_field_is_a_programming_error():
 
 def test_every_form_slot_with_a_typed_value_has_a_reader():
     from bot.core.catalog import load_catalog
+    from bot.core.fixes import UNDERLYING_CARRIER
 
-    asked = {field.id for field in load_catalog().fields if not field.note}
+    # the network a resold line runs on is read by bot.core.fixes: it must differ from the reseller
+    asked = {field.id for field in load_catalog().fields if not field.note} - {UNDERLYING_CARRIER}
     assert asked <= set(FIELDS)
 
 
@@ -636,3 +779,10 @@ def test_nothing_reaches_the_network_at_import_or_at_run_time():
     )
     assert result.returncode == 0, result.stderr
     assert "requested_foc_date" in result.stdout and "authorized_name" in result.stdout
+
+
+def test_a_pinned_today_is_what_relative_dates_are_read_from(monkeypatch):
+    monkeypatch.setenv("PORTING_TODAY", "2026-12-01")
+    assert extract("requested_foc_date", "next friday please").value == "2026-12-04"
+    monkeypatch.delenv("PORTING_TODAY")
+    assert extract("requested_foc_date", "december 4 2030").value == "2030-12-04"

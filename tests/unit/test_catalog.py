@@ -504,3 +504,18 @@ def test_missing_file_is_a_user_error(catalog_dir: Path) -> None:
     (catalog_dir / "carriers.yml").unlink()
     with pytest.raises(UserError, match="carriers.yml: catalog file not found"):
         load_catalog(catalog_dir)
+
+
+@pytest.mark.parametrize(
+    "text, other_than, expected",
+    [
+        ("vonage said it runs on bandwith", None, "Vonage"),
+        ("vonage said it runs on bandwith", "Vonage", "Bandwidth"),
+        ("centurylnk rejected it", None, "CenturyLink"),
+        ("we're with verizon fios at home", None, "Verizon Fios"),
+        ("my internet is down", None, None),
+    ],
+)
+def test_a_carrier_is_found_in_a_sentence_typos_and_all(text, other_than, expected):
+    found = load_catalog().carrier_in(text, other_than=other_than)
+    assert (found.name if found else None) == expected

@@ -76,6 +76,7 @@ def test_anything_else_is_neither(text):
         ("order PO-10002, zip 94134, name mismatch. Please fix it.", True),
         ("can you resubmit it with the right pin", True),
         ("please sort it out", True),
+        ("the numbers are on two accounts, can you split them?", True),
         ("my port PO-10002 was rejected", False),
         ("what does this mean?", False),
     ],
@@ -94,6 +95,14 @@ def test_a_request_for_the_fix_is_seen(text, expected):
         ("the account name is Bayview Dental Group", False),
         ("someone at AT&T told me the PIN is wrong", False),
         ("is there a human who can actually get this moving?", True),
+        ("hi, PO-10004, 78701. toll free port rejected. can a person help me with this one?", True),
+        ("no idea who the network is and they won't say. can I get someone?", True),
+        ("I'd like to speak with a representative please", True),
+        ("this is a billing error on their side. can you escalate this?", True),
+        ("I need to change the person on the account", False),
+        ("I have the person's email right here", False),
+        ("the person authorized to sign is our owner, Dana Whitfield", False),
+        ("we need someone authorized on the account to sign?", False),
     ],
 )
 def test_a_request_for_a_person_is_seen(text, expected):
@@ -108,6 +117,10 @@ def test_a_request_for_a_person_is_seen(text, expected):
         ("yes go ahead. do i need to sign anything new?", False),
         ("wait did you get the pin too? its 604417", False),
         ("ya go", False),
+        ("hang on, I misspelled the street", True),
+        ("no wait, I mixed them up", True),
+        ("not yet, I want to check with my partner", False),
+        ("no, not now", False),
     ],
 )
 def test_a_change_at_the_summary_is_told_from_a_question(text, expected):

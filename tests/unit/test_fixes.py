@@ -40,10 +40,11 @@ def test_the_btn_is_asked_for_remaining_services_only_when_it_leaves_with_the_po
         ("service_zip", "60657", "60657"),
         ("btn", "(305) 555-0116", "+13055550116"),
         ("numbers", "305-555-0116", ["+13055550116"]),
+        ("numbers", "0116", ["+13055550116"]),
         ("remaining_disposition", "keep the DSL and the other line", "keep remaining services active"),
         ("remaining_disposition", "disconnect 305-555-0118", "disconnect: +13055550118"),
         ("remaining_disposition", "please disconnect everything else", "disconnect all remaining services"),
-        ("pilot_number", "305.555.0118", "+13055550118"),
+        ("pilot_number", "305.555.0199", "+13055550199"),
         ("requested_foc_date", "2026-12-01", "2026-12-01"),
         ("authorized_title", "Office  Manager", "Office Manager"),
     ],
@@ -58,9 +59,10 @@ def test_good_answers_are_normalised(field, answer, expected):
         ("service_address", "PO Box 4471", "PO box"),
         ("service_address", "somewhere downtown", "street address"),
         ("numbers", "305-555-0199", "not on this order"),
+        ("numbers", "0199", "didn't find a phone number"),
         ("numbers", "305-555-0116 and 305-555-0118", "every number"),
         ("remaining_disposition", "maybe", "keep them"),
-        ("pilot_number", "212-555-0100", "one of the numbers"),
+        ("pilot_number", "305-555-0118", "moving to us with this order"),
         ("requested_foc_date", "2026-11-28", "weekend"),
         ("pin", "12", "4 to 10"),
         (fixes.CHECKLIST_FIELD, "x" * 600, "at most 500"),
@@ -151,3 +153,54 @@ def test_a_value_known_by_its_shape_changes_its_field_at_the_summary():
         "requested_foc_date": "2026-12-17"
     }
     assert fixes.unlabeled_change(["account_name"], "hmm, make it Acme instead", TODAY) == {}
+
+
+@pytest.mark.parametrize(
+    "text, done",
+    [
+        ("they turned the line back on this morning", True),
+        ("called them, it's reinstated and rings through now", True),
+        ("the freeze is lifted", True),
+        ("I called them but they were closed", False),
+        ("do I have to call them?", False),
+    ],
+)
+def test_a_step_reported_done_is_seen(text, done):
+    assert fixes.says_done(text) is done
+
+
+RESOLD = fixes.FixContext(order(losing_carrier="Vonage"), date(2026, 11, 20))
+
+
+@pytest.mark.parametrize(
+    "answer, expected",
+    [
+        ("vonage told me it runs on bandwith", "Bandwidth"),
+        ("I think it's Telnyx", "Telnyx"),
+        ("Peerless Network", "Peerless Network"),
+        ("no idea, sorry", None),
+    ],
+)
+def test_the_network_a_resold_line_runs_on_is_read_from_the_answer(answer, expected):
+    assert fixes.read_answer("underlying_carrier", answer, date(2026, 11, 20), RESOLD.order) == (expected, None)
+
+
+def test_the_reseller_is_not_the_network_it_resells():
+    with pytest.raises(ValidationError, match="resells the line"):
+        fixes.check_answer("underlying_carrier", "vonage", RESOLD, BOX)
+
+
+def test_the_underlying_network_becomes_the_losing_carrier_the_order_is_resubmitted_to():
+    answers = {"underlying_carrier": "Bandwidth", "account_number": BOX.encrypt("77120044")}
+    fields = ["underlying_carrier", "account_number"]
+    assert fixes.changes(fields, answers, BOX) == {"losing_carrier": "Bandwidth", "account_number": "77120044"}
+    text = fixes.summary(RESOLD.order, ["resold_account"], fields, answers, BOX)
+    assert "- underlying carrier: Bandwidth" in text and "resubmit the order to Bandwidth" in text
+
+
+def test_a_business_name_typed_for_another_question_is_the_account_name_still_to_ask():
+    waiting = ["service_zip", "account_name"]
+    assert fixes.unlabeled_change(waiting, "Lakeview Pet Clinic, PLLC", date(2026, 11, 20)) == {
+        "account_name": "Lakeview Pet Clinic, PLLC"
+    }
+    assert fixes.unlabeled_change(waiting, "ok lets do it", date(2026, 11, 20)) == {}

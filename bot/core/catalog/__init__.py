@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 
 import yaml
+from rapidfuzz import fuzz, process
 
 from bot.core.errors import UserError
 
@@ -36,6 +37,8 @@ CARRIER_KINDS = frozenset({"wireless", "wireline", "cable", "voip"})
 COUNTRIES = frozenset({"US", "CA"})
 _CODE = re.compile(r"[A-Za-z0-9_]+")
 _ID = re.compile(r"[a-z][a-z0-9_]*")  # category, family and field ids: intent and slot names
+TYPO_SCORE = 85  # rapidfuzz ratio at which a typed carrier name is taken as a typo of one we know
+MIN_TYPO_LENGTH = 6  # letters a typed name needs before a typo in it is forgiven
 _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the same safe loader, in C when built
 
 
@@ -91,6 +94,11 @@ class Field:
     term: str
     secret: bool = False
     note: bool = False
+    changes: str | None = None  # the PortOrder field it changes, when not the one named like it
+
+    @property
+    def order_field(self) -> str:
+        return self.changes or self.id
 
 
 @dataclass(frozen=True)
@@ -145,6 +153,25 @@ class Catalog:
     def carrier(self, text: str) -> Carrier | None:
         """The carrier a customer means by `text` ("at and t", "T-Mobile", "vzw"), if any."""
         return self._carriers_by_key.get(lookup_key(text))
+
+    def carrier_in(self, text: str, other_than: str | None = None) -> Carrier | None:
+        """The carrier a sentence names ("vonage said it runs on bandwith"): its longest run of
+        words that is a carrier's name or alias, spelled right or with a typo or two; with
+        `other_than`, a carrier other than that one (the reseller the sentence also names)."""
+        tokens = re.findall(r"[\w&.'-]+", text)
+        keys = [key for key, carrier in self._carriers_by_key.items() if carrier.name != other_than]
+        for size in range(min(4, len(tokens)), 0, -1):
+            for start in range(len(tokens) - size + 1):
+                key = lookup_key(" ".join(tokens[start : start + size]))
+                if key in keys:
+                    return self._carriers_by_key[key]
+                # short keys ("att", "bell") are too near ordinary words to allow a typo
+                if len(key) < MIN_TYPO_LENGTH:
+                    continue
+                near = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+                if near:
+                    return self._carriers_by_key[near[0]]
+        return None
 
     def term(self, text: str) -> Term | None:
         """The glossary term a customer means by `text` ("transfer pin", "CSR"), if any."""
@@ -315,7 +342,7 @@ def _read_fields(path: Path, term_ids: set[str]) -> tuple[Field, ...]:
     seen: set[str] = set()
     fields = []
     for entry in _entries(path, "id"):
-        entry.check_keys(("id", "form", "term"), ("secret", "note"))
+        entry.check_keys(("id", "form", "term"), ("secret", "note", "changes"))
         field_id = _identifier(entry, "id", seen)
         term = entry.choice("term", frozenset(term_ids))
         fields.append(
@@ -325,6 +352,7 @@ def _read_fields(path: Path, term_ids: set[str]) -> tuple[Field, ...]:
                 term=term,
                 secret=_flag(entry, "secret"),
                 note=_flag(entry, "note"),
+                changes=entry.data.get("changes"),
             )
         )
     if sum(f.note for f in fields) != 1:

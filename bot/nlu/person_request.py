@@ -1,0 +1,48 @@
+"""Rasa NLU component: a message that asks for a person is `request_human`, whatever else it says.
+
+"is there a human who can actually get this moving? I'm done with chat bots" reads to the
+classifier like a challenge to the bot, and "can I get someone? vonage won't tell me" like a
+question about the rejection; either way the customer asked for a person and must get one. The
+request is recognised by `bot.core.decisions.asks_for_a_person`, the same test the dialogue uses,
+so the two cannot disagree. It goes after the intent classifiers and before the fallback.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.core.decisions import asks_for_a_person
+
+REQUEST_HUMAN = "request_human"
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
+class PersonRequest(GraphComponent):
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> PersonRequest:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            text = message.get(TEXT) or ""
+            intent = message.get(INTENT) or {}
+            if intent.get("name") == REQUEST_HUMAN or not asks_for_a_person(text):
+                continue
+            chosen = {"name": REQUEST_HUMAN, "confidence": 1.0}
+            ranking = [row for row in message.get(INTENT_RANKING_KEY) or [] if row.get("name") != REQUEST_HUMAN]
+            message.set(INTENT, chosen, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+        return messages
