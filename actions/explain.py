@@ -11,12 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import needs_order_store, order_store
 from actions.dispatch import send
 from actions.orders import values_for_the_fix
+from actions.questions import side_answer
 from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
 from bot.core import answers
 from bot.core.catalog import load_catalog
 from bot.core.decisions import asks_for_a_person, asks_to_fix
+from bot.core.notices import find_categories
 from bot.core.orders.records import OrderStatus, PortOrder
-from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection
+from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection, not_understood_about
 from bot.core.understanding import Understanding, understand
 
 # How many likely categories the clarifying question offers, and how unlikely is too unlikely.
@@ -81,6 +83,22 @@ def where_it_belongs(tracker: Tracker) -> list[EventType]:
     return []
 
 
+def about_the_order(dispatcher: CollectingDispatcher, tracker: Tracker, understanding: Understanding) -> bool:
+    """With an order found, a message in the customer's own words that the classifier reads as
+    some other rejection ("which section of settings?" read as remaining services) is about that
+    order, not a new notice: the customer is told where the order stands and what they can say,
+    and the reasons being fixed stay the order's own. True when that was answered."""
+    order_id = tracker.get_slot(VERIFIED_ORDER)
+    if not order_id or find_categories(understanding.text):
+        return False
+    order = order_store().get(order_id)
+    own = [r.category for r in order.current_rejections] if order.status == OrderStatus.REJECTED else []
+    if understanding.category in own:
+        return False
+    send(dispatcher, [side_answer(tracker) or not_understood_about(order)])
+    return True
+
+
 @needs_order_store
 class ActionExplainRejection(Action):
     def name(self) -> str:
@@ -90,6 +108,8 @@ class ActionExplainRejection(Action):
         if elsewhere := where_it_belongs(tracker):
             return elsewhere
         understanding = understand(tracker.latest_message)
+        if about_the_order(dispatcher, tracker, understanding):
+            return []
         if not understanding.categories:  # "my port was rejected", and no reason in the words
             dispatcher.utter_message(response="utter_ask_rejection_reason")
             return []
@@ -107,6 +127,8 @@ class ActionClarifyRejection(Action):
         if elsewhere := where_it_belongs(tracker):
             return elsewhere
         understanding = understand(tracker.latest_message)
+        if about_the_order(dispatcher, tracker, understanding):
+            return []
         if understanding.categories:
             return explain(dispatcher, tracker, understanding)
         catalog = load_catalog()
@@ -117,7 +139,7 @@ class ActionClarifyRejection(Action):
             if (r.get("confidence") or 0) >= CLARIFY_MIN_CONFIDENCE
         ]
         candidates = [c for c in candidates if c][:CLARIFY_CANDIDATES]
-        send(dispatcher, [clarify_rejection(candidates)])
+        send(dispatcher, [side_answer(tracker) or clarify_rejection(candidates)])
         return []
 
 

@@ -20,11 +20,12 @@ from actions.dispatch import send
 from actions.forms.verify import verify_noted
 from actions.noted import noted
 from actions.orders import clear_fix, fix_categories
+from actions.questions import side_answer
 from actions.slots import CONTACT, FIX_FIELD_SLOTS, REQUESTED_SLOT
 from bot import settings
 from bot.core import answers, fixes, notify, validators
 from bot.core.orders.store import UnknownOrder
-from bot.core.replies import NO_CONTACT_GIVEN, ticket_opened
+from bot.core.replies import NO_CONTACT_GIVEN, ticket_already_open, ticket_opened
 
 RECENT_MESSAGES = 6  # of the customer's, in the ticket: enough to see what they asked
 
@@ -70,6 +71,11 @@ class ActionHandoff(Action):
         if not contact:
             return events + [FollowupAction("contact_form")]
         store = order_store()
+        # one case, one ticket: "I need someone today" after a ticket was opened reaches the same person
+        opened = [t for t in store.tickets(conversation_id=tracker.sender_id) if t.status == "open"]
+        if opened:
+            send(dispatcher, [ticket_already_open(opened[-1].ticket_id, contact)])
+            return events + [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None)]
         claimed = None if order else noted(tracker).get("order_id")
         if claimed:
             try:
@@ -119,6 +125,6 @@ class ValidateContactForm(FormValidationAction):
             order, slots = verify_noted(tracker)
             if order:
                 return {**slots, CONTACT: order.contact_email}
-            send(dispatcher, [NO_CONTACT_GIVEN])
+            send(dispatcher, [side_answer(tracker) or NO_CONTACT_GIVEN])
             return {**slots, CONTACT: None}
         return {CONTACT: contact}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
@@ -39,6 +39,7 @@ from bot.core.replies import (
     FIX_CANCELLED,
     FIX_OFFER,
     NOTHING_TO_RESUBMIT,
+    SPLIT_OFF_OFFER,
     carrier_notice,
     explain_rejection,
     field_help,
@@ -47,6 +48,7 @@ from bot.core.replies import (
     fix_started,
     order_found,
     order_status,
+    split_off_submitted,
     why_we_ask,
 )
 
@@ -64,6 +66,8 @@ def fix_categories(tracker: Tracker, order: PortOrder | None = None) -> list[str
     main = tracker.get_slot(REJECTION_CATEGORY)
     if main:
         return list(dict.fromkeys([main, *(tracker.get_slot(PENDING_CATEGORIES) or [])]))
+    if order and fixes.is_split_off(order):
+        return [fixes.SPLIT_CATEGORY]
     return [r.category for r in order.current_rejections] if order else []
 
 
@@ -118,7 +122,7 @@ def begin_fix(
     """Asks for what the order's rejection needs, or says who can fix it when the chat can't.
     With `read_message`, the values in the message that asked for the fix are kept for it."""
     categories = fix_categories(tracker, order)
-    if order.status != OrderStatus.REJECTED:
+    if order.status != OrderStatus.REJECTED and not fixes.is_split_off(order):
         send(dispatcher, [order_status(order)])
         return [next_step()]
     if not categories:
@@ -179,6 +183,9 @@ def show_order(dispatcher: CollectingDispatcher, order: PortOrder) -> list[Event
     """The order's status and, when rejected, every reason of its latest rejection explained:
     a resubmission that fixes only one of them would be rejected again, so one fix covers all."""
     send(dispatcher, [order_status(order)])
+    if fixes.is_split_off(order):
+        send(dispatcher, [SPLIT_OFF_OFFER])
+        return [SlotSet(REJECTION_CATEGORY, fixes.SPLIT_CATEGORY), SlotSet(PENDING_CATEGORIES, []), next_step()]
     rejection = order.latest_rejection
     if order.status != OrderStatus.REJECTED or rejection is None:
         return [next_step()]
@@ -233,20 +240,28 @@ class ActionApplyFix(Action):
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         store, order = order_store(), verified_order(tracker)[0]
-        if order is None or not fix_categories(tracker) or order.status != OrderStatus.REJECTED:
+        waiting = order is not None and (order.status == OrderStatus.REJECTED or fixes.is_split_off(order))
+        if not waiting or not fix_categories(tracker):
             send(dispatcher, [NOTHING_TO_RESUBMIT])
             return clear_fix()
         fields, answers = fix_answers(tracker, order)
         change = fixes.changes(fields, answers, secret_box())
+        done = [*clear_fix(), SlotSet(PENDING_CATEGORIES, []), SlotSet(NOTED_ANSWERS, None)]
+        if fixes.is_split_off(order):
+            send(dispatcher, [split_off_submitted(store.submit_completed(order.order_id, change, actor(tracker)))])
+            return [*done, SlotSet(REJECTION_CATEGORY, None)]
         resubmitted, split = store.resubmit_corrected(
             order.order_id, change, actor(tracker), note=answers.get(fixes.CHECKLIST_FIELD)
         )
         send(dispatcher, [fix_resubmitted(resubmitted, split)])
-        return clear_fix() + [
-            SlotSet(REJECTION_CATEGORY, None),
-            SlotSet(PENDING_CATEGORIES, []),
-            SlotSet(NOTED_ANSWERS, None),
-        ]
+        if split:  # the customer who proved the order owns its split-off: shown, and offered to complete
+            return [
+                *done,
+                SlotSet(ORDER_ID, split.order_id),
+                SlotSet(VERIFIED_ORDER, split.order_id),
+                FollowupAction("action_show_order"),
+            ]
+        return [*done, SlotSet(REJECTION_CATEGORY, None)]
 
 
 class ActionCancelFix(Action):

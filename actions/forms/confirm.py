@@ -16,6 +16,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.conversation import needs_order_store, secret_box, verified_order
 from actions.dispatch import send
 from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answers, fix_categories, fix_fields
+from actions.questions import side_answer
 from actions.slots import FIX_CONFIRMED, REQUESTED_SLOT
 from bot import settings
 from bot.core import answers, fixes
@@ -34,6 +35,10 @@ def kept_value(tracker: Tracker, field: str) -> object:
 
 
 def nlu_decision(tracker: Tracker) -> str | None:
+    """The classifier's yes or no, for answers the words alone don't decide; never for a
+    message that asks something ("that won't get sent with the wrong account info, will it?")."""
+    if "?" in (tracker.latest_message.get("text") or ""):
+        return None
     intent = tracker.latest_message.get("intent") or {}
     if intent.get("name") in ("affirm", "deny") and (intent.get("confidence") or 0) >= CONFIDENT:
         return "yes" if intent["name"] == "affirm" else "no"
@@ -108,7 +113,7 @@ class ValidateConfirmForm(FormValidationAction):
         answer = None if refuses_a_value else said.value if said else nlu_decision(tracker)
         if answer:
             return {FIX_CONFIRMED: answer}
-        send(dispatcher, [CONFIRM_UNCLEAR])
+        send(dispatcher, [side_answer(tracker) or CONFIRM_UNCLEAR])  # then the summary is asked again
         return {FIX_CONFIRMED: None}
 
 

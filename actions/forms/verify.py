@@ -18,6 +18,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.conversation import LOCKOUT, needs_order_store, now, order_store
 from actions.dispatch import send
 from actions.noted import noted
+from actions.questions import side_answer
 from actions.slots import LOOKUP_FAILURES, NOTED_ANSWERS, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
 from bot.core import answers
 from bot.core.orders.identity import verify
@@ -65,7 +66,7 @@ class ValidateVerifyForm(FormValidationAction):
             return {}
         found = answers.extract("order_id", str(value))
         if not found:
-            send(dispatcher, [ORDER_ID_FORMAT])
+            send(dispatcher, [side_answer(tracker) or ORDER_ID_FORMAT])
             return {ORDER_ID: None}
         return {ORDER_ID: found.value}
 
@@ -76,7 +77,7 @@ class ValidateVerifyForm(FormValidationAction):
             return {}
         found = answers.extract("order_verifier", str(value))
         if not found:
-            send(dispatcher, [NO_VERIFIER_GIVEN])
+            send(dispatcher, [side_answer(tracker) or NO_VERIFIER_GIVEN])
             return {ORDER_VERIFIER: None}
         order = verify(order_store(), tracker.get_slot(ORDER_ID) or "", found.value)
         if order:

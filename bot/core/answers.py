@@ -106,6 +106,14 @@ def is_only_filler(text: str) -> bool:
 # ----------------------------------------------------------------------------- patterns
 
 _I = re.IGNORECASE
+# How sure the customer is: never part of a name or a title ("pretty sure it's me though, Marco Diaz"). "Tho"
+# with a capital is a given name ("Tho Nguyen").
+_HEDGE = re.compile(
+    r"\b(?:(?:i\s+)?(?:think|guess|believe|suppose|reckon)|(?:i['’]?m\s+)?(?:pretty|fairly|quite|almost)\s+sure"
+    r"|probably|actually|honestly|(?-i:tho)|though|maybe|perhaps|apparently|basically|presumably)\b",
+    _I,
+)
+_HEDGE_AT_END = re.compile(rf"(?:{_HEDGE.pattern})$", _I)
 # Between a label and its value: "pin, it's 4418207", "zip code: 55402", "account # is 2873..."
 _CUE = (
     r"(?:[\s:=#,.\-–]|\b(?:is|was|are|be|should|will|now|it'?s|its|it|of|to|number|no|code|the|my|our|new"
@@ -116,6 +124,8 @@ _NAME_CUE = (
     r"(?:[\s:=,\-–]|\b(?:is|was|now|it'?s|it\s+is|(?:should|must|needs\s+to|has\s+to)\s+be|listed\s+as"
     r"|listed\s+under|under)\b)*"
 )
+# Where a label made of a common word starts: after a possessive or "and", or not after another word.
+_PHRASE_START = r"(?:\b(?:the|her|his|their|my|our|your|and)[ \t]+|(?<![\w'’&][ \t])(?<![\w'’&-]))"
 _LABELS = {
     "service_zip": r"\bzip(?:[\s-]*cod?e?)?\b|\bzipcode\b|\bpost(?:al)?[\s-]*code\b",
     "account_number": r"\b(?:ac+o?u?n?t|acc)\s*(?:number|numbr|num|nbr|no\b\.?|#)|\bac+o?u?n?t\b(?=\s*(?:is\b|:|#|\d))",
@@ -136,16 +146,23 @@ _LABELS = {
     "confirmation_number": (
         r"\b(?:conf(?:irmat?ion|irmaton|rimation|irmtion)?|ref(?:erence)?)(?:\s*(?:number|num|no\b\.?|code\b|id\b|#)|\b)"
     ),
+    # a bare "the name should be ...", as a correction at the summary says it: the name the fix asks for
+    # (`fixes.values_for`); never a part of a name ("her last name should be")
     "account_name": (
         r"\b(?:account|acct|business|company|legal)\s+name\b|\bname\s+on\s+(?:the\s+)?(?:account|bill|csr)\b"
+        rf"|{_PHRASE_START}name\b(?=\s+(?:should|must|needs\s+to|has\s+to)\s+be\b)"
     ),
     "authorized_name": (
         r"(?:\bauthori[sz]ed\s+(?:person|user|signer|contact|name)|\baccount[\s-]*holder|\b(?:loa\s+)?signer)\b"
         r"(?:'?s\s+name\b)?|\b(?:person|owner)\s+(?:on|of)\s+(?:the|my|our)\s+account\b"
     ),
     "service_address": r"\b(?:service\s+)?address\b|\blocated\s+at\b",
+    # "and title Owner", "her title is Treasurer"; a word of a company's name is none ("Stewart Title Co")
+    "authorized_title": rf"{_PHRASE_START}(?:job\s+)?title\b",
 }
-_FREE_TEXT_LABELS = frozenset({"account_name", "authorized_name"})
+_FREE_TEXT_LABELS = frozenset({"account_name", "authorized_name", "authorized_title"})
+_NAME_FIELDS = frozenset({"account_name", "authorized_name"})
+_PHONE_FIELDS = frozenset({"btn", "pilot_number"})
 # between a value and the label after it: "4471 is my pin", "60614 is the zip"
 _BEFORE_LABEL = re.compile(r"\s+(?:is|was|=|as)\s+(?:(?:the|my|our|new)\s+)*$", _I)
 _LABEL_PATTERNS = {
@@ -174,9 +191,10 @@ _NOT_IN_GAP = re.compile(r"\b(?:and|or|but|not|no|nor|if|because|so|then|than)\b
 # A label already followed by its cue ("pin is", "zip:") or by a sentence's end has no gap after it.
 _CUED = re.compile(r"[:=.!?;]|\b(?:is|was|are|be|it'?s|its|now)\b", _I)
 _AFTER_GAP = {field: re.compile(_NAME_CUE if field in _FREE_TEXT_LABELS else _CUE, _I) for field in _LABELS}
-# A secret's value a few words after its label and a cue: "ignore that pin, the new one is: 90817".
-_LATER_SECRET_REACH = 80
-_LATER_CUE = re.compile(r"(?:[:=]|\b(?:is|was|it'?s|its|now)\b)[ \t]*", _I)
+# A value a few words after its label and a cue, even past a question: "ignore that pin, the new one is:
+# 90817", "can you check the account number? it should be 55012-7781".
+_LATER_REACH = 80
+_LATER_CUE = re.compile(r"(?:[:=]|\b(?:is|was|be|it'?s|its|now)\b)[ \t]*", _I)
 # "the PIN on my account is the last 4 of my SSN, 8592": those digits are the PIN (and the SSN's last 4)
 _SSN_AS_PIN = re.compile(rf"(?:the\s+)?(?:{_LABELS['ssn_last4']}){_CUE}", _I)
 
@@ -249,7 +267,9 @@ _NOT_THE_PORT_DATE = re.compile(
     _I,
 )
 # Words that make a date in an unprompted message a port date.
-_PORT_CUE = re.compile(r"\b(?:port(?:ed|ing)?|move[ds]?|switch|transfer|cut\s*over|go\s+live|date|schedule|foc)\b", _I)
+_PORT_CUE = re.compile(
+    r"\b(?:port(?:ed|ing)?|move[ds]?|switch|transfer|cut\s*over|go\s+live|date|schedule|foc|contract|agreement)\b", _I
+)
 _WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -438,8 +458,8 @@ class _Message:
         for field, match in matches:
             reader = _VALUE_READERS.get(field) or _TEXT_READERS[field]
             found = next(filter(None, (reader(self, start) for start in self._value_starts(field, match))), None)
-            if not found and looks_like_secret_field(field):
-                found = self._later_secret(field, match)
+            if not found and field in _VALUE_READERS:
+                found = self._later_value(field, match)
             if found and not _overlaps(found.span, [f.span for other, f in before if other != field]):
                 values[field] = found
         for field, found in before:
@@ -461,15 +481,17 @@ class _Message:
             if field == "pin" and (ssn := _SSN_AS_PIN.match(text, start)):
                 yield ssn.end()
 
-    def _later_secret(self, field: str, match: re.Match) -> Found | None:
-        """A secret given further on, after a cue, with no other label between: "forget that passcode,
-        the carrier just texted me a fresh one: 90817"."""
-        end = min(len(self.text), match.end() + _LATER_SECRET_REACH)
+    def _later_value(self, field: str, match: re.Match) -> Found | None:
+        """A value given further on, after a cue, with no other label between, whatever its shape:
+        "forget that passcode, the carrier just texted me a fresh one: 90817", "can you double check
+        the account number? it should be 55012-7781" (no ZIP)."""
+        end = min(len(self.text), match.end() + _LATER_REACH)
         if after := _ANY_LABEL.search(self.text, match.end(), end):
             end = after.start()
         for cue in _LATER_CUE.finditer(self.text, match.end(), end):
             found = _VALUE_READERS[field](self, cue.end())
-            if found and found.span[1] <= end and not self.is_taken(found.span):
+            # a phone number is taken from the bare values, not from a field of phone numbers
+            if found and found.span[1] <= end and (field in _PHONE_FIELDS or not self.is_taken(found.span)):
                 return found
         return None
 
@@ -536,7 +558,7 @@ class _Message:
 
 
 def _trim(text: str, start: int, end: int) -> Span:
-    """The span without the filler, quotes and punctuation around the value; a period that ends
+    """The span without the filler, hedges, quotes and punctuation around the value; a period that ends
     an abbreviation stays ("Acme Inc."), and so do a name's leading "The" ("The Hollis Group") and
     acronyms that are filler words in lower case ("IT manager", "US Cellular")."""
     while True:
@@ -551,9 +573,13 @@ def _trim(text: str, start: int, end: int) -> Span:
         if lead and lead.group().lower().replace("’", "'") in _FILLER_WORDS | _LABEL_WORDS:
             if lead.group() not in _ACRONYMS and not re.match(r"The\s+[A-Z]", text[start:end]):
                 start = lead.end()
+        if hedge := _HEDGE.match(text, start, end):
+            start = hedge.end()
         tail = re.search(r"(?<![^\W\d_])[^\W\d_]+$", text[start:end])
         if tail and tail.group().lower() in _TRAILING_FILLER:
             end = start + tail.start()
+        elif hedge := _HEDGE_AT_END.search(text, start, end):
+            end = hedge.start()
         if (start, end) == before:
             return start, end
 
@@ -586,8 +612,9 @@ def _free_text(msg: _Message, field: str) -> Iterator[Span]:
         if msg.text[end : end + 1] == "?" or _REMARK.match(msg.text, start):
             continue
         candidates = [m.span(1) for m in _QUOTED.finditer(msg.text, start, end)][-1:]
-        cues = list(_VALUE_CUE.finditer(msg.text, start, end))
-        for begin in ([cues[-1].end()] if cues else []) + [start]:
+        # the last cue first; an earlier one when the last introduces another field ("title: Owner")
+        cues = list(_VALUE_CUE.finditer(msg.text, start, end))[-3:]
+        for begin in [cue.end() for cue in reversed(cues)] + [start]:
             stop = min(end, msg.boundary(begin))
             # "Jonathan Reyes, not John Reyes", "not John Reyes, it's Jonathan Reyes"
             for refused_start, refused_end in msg.refused_in(start, stop):
@@ -604,7 +631,10 @@ def _free_text(msg: _Message, field: str) -> Iterator[Span]:
 
 
 def _labeled_text(msg: _Message, start: int) -> list[Span]:
-    return [_trim(msg.text, start, msg.boundary(start))]
+    """The text after a label up to its boundary or what a correction refuses ("Treasurer, not Secretary")."""
+    stop = msg.boundary(start)
+    refused = msg.refused_in(start, stop)
+    return [_trim(msg.text, start, refused[0][0] if refused else stop)]
 
 
 def _looks_like_words(value: str) -> bool:
@@ -651,6 +681,8 @@ def _is_person(name: str) -> bool:
     words = _words(name)
     if words[0] in _FILLER_WORDS | _LABEL_WORDS or _NOT_NAME_WORDS.intersection(words) or _has_chatter(name):
         return False
+    if _HEDGE.search(name):  # "though, Marco Diaz" splits as a surname and a given name
+        return False
     if any(len(word) > 2 and word in _FILLER_WORDS | _LABEL_WORDS for word in words):
         return False
     parsed = HumanName(name)
@@ -681,6 +713,7 @@ def _title_at(msg: _Message, start: int, end: int) -> Found | None:
         and not re.search(r"\d", value)
         and not _looks_like_words(value)
         and not _has_chatter(value)
+        and not _HEDGE.search(value)
         and not _COMPANY_ENDING.search(value)
     ):
         if value.islower():
@@ -729,7 +762,7 @@ def _person(msg: _Message, spans: Iterable[Span]) -> tuple[Found, Found | None] 
         for gap in itertools.islice(_APPOSITION.finditer(msg.text, begin, end), 4):
             role = _job_title(msg, begin, gap.start())
             if (role or _words(msg.text[begin : gap.start()])[-1:] == ["me"]) and (
-                person := _person_at(msg, gap.end(), end)
+                person := _person_at(msg, _trim(msg.text, gap.end(), end)[0], end)  # "me though, Marco Diaz"
             ):
                 return person[0], person[1] or role
     return None
@@ -738,6 +771,8 @@ def _person(msg: _Message, spans: Iterable[Span]) -> tuple[Found, Found | None] 
 def _title(msg: _Message) -> Found | None:
     """The title typed with the person's name, or alone; a name alone ("it should be Jonathan
     Reyes", a correction of the name) is not a title."""
+    if title := msg.labeled.get("authorized_title"):
+        return title
     if person := _person(msg, _free_text(msg, "authorized_name")):
         return person[1]
     return next((title for span in _free_text(msg, "authorized_name") if (title := _title_at(msg, *span))), None)
@@ -970,6 +1005,7 @@ _TEXT_READERS: dict[str, Callable[[_Message, int], Found | None]] = {
     "account_name": lambda msg, start: _account_name(msg, _labeled_text(msg, start)),
     "authorized_name": lambda msg, start: (_person(msg, _labeled_text(msg, start)) or (None,))[0],
     "service_address": _street_address,
+    "authorized_title": lambda msg, start: _title_at(msg, *_labeled_text(msg, start)[0]),
 }
 
 
@@ -1026,10 +1062,6 @@ def _listed(named: list[tuple[Span, str]]) -> Found | None:
     return Found(", ".join(dict.fromkeys(value for _, value in named)), (named[0][0][0], named[-1][0][1]))
 
 
-def _phone_list(msg: _Message) -> Found | None:
-    return _listed([(p.span, p.e164) for p in msg.phones])
-
-
 # A line named by its last four digits: "the 0142 line", "just 0141", "ending in 0188", "the 0142 and 0143 lines"
 _MORE_ENDINGS = r"(?:\s*(?:,|and|&|or)\s*\d{4})*"
 _LINE_WORD = r"(?:lines?|n(?:u)?m(?:b(?:e)?r)?s?)"  # "numbr", "nmbr", "num": typed in a hurry
@@ -1066,14 +1098,18 @@ _CLAUSE_END = re.compile(r"[.!?;]+(?=\s|$)|[\n,]|\b(?:but|and|while|whereas)\b",
 _CLAUSE_REACH = 80
 
 
-def _elsewhere(msg: _Message, span: Span) -> bool:
-    """True when the clause of the number at `span` says it is not on the account, or refuses it."""
+def _clause(msg: _Message, span: Span) -> Span:
+    """The clause of the value at `span`, a few words either side at most."""
     start = max(0, span[0] - _CLAUSE_REACH)
     for match in _CLAUSE_END.finditer(msg.text, start, span[0]):
         start = match.end()
     after = _CLAUSE_END.search(msg.text, span[1], span[1] + _CLAUSE_REACH)
-    end = after.start() if after else min(len(msg.text), span[1] + _CLAUSE_REACH)
-    return bool(_ELSEWHERE.search(msg.text, start, end)) or _overlaps(span, msg.refused)
+    return start, after.start() if after else min(len(msg.text), span[1] + _CLAUSE_REACH)
+
+
+def _elsewhere(msg: _Message, span: Span) -> bool:
+    """True when the clause of the number at `span` says it is not on the account, or refuses it."""
+    return bool(_ELSEWHERE.search(msg.text, *_clause(msg, span))) or _overlaps(span, msg.refused)
 
 
 def _numbers(msg: _Message) -> Found | None:
@@ -1085,23 +1121,46 @@ def _numbers(msg: _Message) -> Found | None:
     return _listed(staying or named)
 
 
+# "our contract ends december 18", "the term agreement runs until 2027-03-31": the number can move
+# the first business day after, so that day is the port date when no other is asked for
+_CONTRACT_END = re.compile(
+    r"\b(?:contract|term|agreement|commitment)\b[^.?!]{0,40}\b(?:ends?|ending|expires?|expiring|runs?\s+(?:out|until|through)"
+    r"|until|till|thru|through)\s+(?:on\s+)?$",
+    _I,
+)
+
+
 def _port_date(msg: _Message) -> Found | None:
-    """The last date phrase that is not an end ("contract ends march 31") or refused ("not monday")."""
-    result = None
+    """The last date phrase that is not an end ("contract ends march 31") or refused ("not monday");
+    without one, the first business day after a contract's end."""
+    result = contract_end = None
     for match in _DATE_PHRASE.finditer(msg.text):
-        if _NOT_THE_PORT_DATE.search(msg.text[max(0, match.start() - 30) : match.start()]):
+        before = msg.text[max(0, match.start() - 60) : match.start()]
+        if _NOT_THE_PORT_DATE.search(before[-30:]):
+            # an end months away is no date to ask the carrier for yet
+            day = _read_date(match.group(), msg.today) if _CONTRACT_END.search(before) else None
+            if day and (day - msg.today).days < validators.MAX_DAYS_AHEAD:
+                contract_end = Found(validators.business_days_after(day, 1).isoformat(), match.span())
             continue
         if day := _read_date(match.group(), msg.today):
             result = Found(day.isoformat(), match.span())
-    return result
+    return result or contract_end
 
 
-_KEEP = r"keep|stay|remain|active|stand[\s-]?alone|leave|still\s+need"
+# The verbs in their forms ("stays", "gets disconnected", "no cancellations"), never another word
+# ("the remaining lines", "closer").
+_KEEP = r"keep(?:s|ing)?|kept|stay(?:s|ed|ing)?|remain(?:s|ed)?|active|stand[\s-]?alone|leave|still\s+need"
 _DISCONNECT = (
-    r"disconnect|cancel|close|drop|terminate|remove|(?:shut|turn|cut)\s+(?:\w+\s+)?off|get\s+rid|can\s+go"
-    r"|let\s+(?:\w+\s+)?go"
+    r"disconnect(?:s|ed|ing|ions?)?|cancel(?:s|l?ed|l?ing|l?ations?)?|close[sd]?|closing|drop(?:s|ped|ping)?"
+    r"|terminat(?:e[sd]?|ing|ions?)|remov(?:e[sd]?|ing|al)|(?:shut|turn(?:ed)?|cut)\s+(?:\w+\s+)?off|get\s+rid"
+    r"|can\s+go|let\s+(?:\w+\s+)?go"
 )
-_NEGATION = r"\b(?:don'?t|dont|do\s+not|not|never|no\s+need\s+to)\s+(?:\w+\s+){0,2}"
+# "don't disconnect", "nothing gets disconnected", "nothing should be shut off", "no disconnects"; a bare
+# "no" only right before a noun or a gerund ("no, keep them" and "no keep them" keep).
+_NEGATION = (
+    r"\b(?:(?:don'?t|dont|do\s+not|not|never|nothing|none|nobody|no\s+need\s+to)\s+(?:\w+\s+){0,2}"
+    r"|no\s+(?=\w+(?:s|ions?|ing)\b))"
+)
 _DISPOSITION = re.compile(rf"({_NEGATION})?\b(?:({_KEEP})|({_DISCONNECT}))\b", _I)
 _NEGATED = re.compile(f"{_NEGATION}$", _I)
 # Key verbs customers misspell ("kep", "disconect", "dissconnect", "cancle"), and the side each is on.
@@ -1118,20 +1177,49 @@ def _misspelled_verb(word: str) -> str | None:
     return None
 
 
+# Said of a number in its clause, it is moving to us: "we are only moving 305-555-0116", "0116 is the one
+# porting", "just port 305-555-0116"; not "the port" nor "isn't moving".
+_MOVING = re.compile(
+    r"(?<!\bnot )(?<!n't )(?<!\bthe )(?<!\ba )\b(?:mov(?:e|es|ed|ing)|port(?:s|ed|ing)?|transferr?(?:s|ed|ing)?)\b",
+    _I,
+)
+# Between the numbers of a list: ", ", " and ", ", & ".
+_LIST_JOIN = re.compile(r"\s*(?:,\s*)?(?:(?:and|or|&)\s*)?", _I)
+
+
+def _not_moving(msg: _Message) -> Found | None:
+    """The numbers typed in full but those said to be moving, which are never to disconnect; what
+    the clause of one number of a list says is said of all ("moving 305-555-0116 and 305-555-0117")."""
+    groups: list[list[_Phone]] = []
+    for phone in msg.phones:
+        if groups and _LIST_JOIN.fullmatch(msg.text, groups[-1][-1].span[1], phone.span[0]):
+            groups[-1].append(phone)
+        else:
+            groups.append([phone])
+    staying = [
+        (phone.span, phone.e164)
+        for group in groups
+        if not any(_MOVING.search(msg.text, *_clause(msg, phone.span)) for phone in group)
+        for phone in group
+    ]
+    return _listed(staying)
+
+
 def _disposition(msg: _Message) -> Found | None:
     """'keep', 'disconnect', or 'disconnect: ' and the numbers to disconnect (the others stay), the
     words `fixes.remaining_disposition` reads. A negated word counts for the other side ("don't
-    disconnect them"); keep and disconnect without numbers is no answer."""
+    disconnect them", "nothing gets disconnected"); keep and disconnect without numbers is no answer."""
     keep, disconnect = [], []
     for match in _DISPOSITION.finditer(msg.text):
         (keep if bool(match.group(2)) != bool(match.group(1)) else disconnect).append(match.span())
+    spelled = keep + disconnect
     for word in _WORD.finditer(msg.text):
-        if side := _misspelled_verb(word.group()):
+        if not _overlaps(word.span(), spelled) and (side := _misspelled_verb(word.group())):
             negated = bool(_NEGATED.search(msg.text, max(0, word.start() - 40), word.start()))
             (keep if (side == "keep") != negated else disconnect).append(word.span())
     keep.sort()
     disconnect.sort()
-    numbers = _phone_list(msg)
+    numbers = _not_moving(msg)
     if disconnect and (numbers or not keep):
         end = max(disconnect[-1][1], numbers.span[1] if numbers else 0)
         return Found(f"disconnect: {numbers.value}" if numbers else "disconnect", (disconnect[0][0], end))
@@ -1214,6 +1302,10 @@ def extract_all(text: str, *, asked: str | None = None, today: date | None = Non
     for field in (asked, _COMPANIONS.get(asked or "")):
         if field and (value := _reader(field)(msg)):
             found[field] = value
+            # the name asked for is not the other name too ("the name should be Nadia Park" for the signer)
+            if field in _NAME_FIELDS:
+                others = _NAME_FIELDS - {field}
+                found = {f: v for f, v in found.items() if f not in others or not _overlaps(v.span, [value.span])}
     return found
 
 

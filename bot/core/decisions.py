@@ -26,12 +26,27 @@ _NO = re.compile(
     r"\b(no|nope|nah|don'?t|do not|not yet|not now|wait|hold (?:on|off|it)|cancel|stop|never ?mind|"
     r"leave it|forget it|scratch that|not (?:right|correct)|wrong|incorrect|mistake)\b"
 )
+# "looks mostly right", "almost": not yet a yes
+_HEDGED = re.compile(r"\b(mostly|almost|nearly|except|but)\b")
 # "no problem" and "no worries" are assent, not refusal
 _NOT_REFUSAL = re.compile(r"\bno (problem|worries|doubt)\b")
 # a message that asks something is not an answer to the question, whatever words it contains
 _QUESTION = re.compile(
-    r"\?\s*$|^(what|where|when|why|how|who|which)\b|"
+    r"\?|^(what|where|when|why|how|who|which)\b|"
     r"^(will|would|can|could|do|does|did|is|are|am|should|shall)\s+(i|my|we|our|it|they|you|the|this|that|there)\b"
+)
+
+
+def asks_something(text: str) -> bool:
+    """Whether a message asks a question ("... and do our phones stay up until the switch?")."""
+    return bool(_QUESTION.search(text.strip().casefold()) or _ASKS.search(text))
+
+
+# a question typed without its question mark: "so what happens next", "is there a fee on your end"
+_ASKS = re.compile(
+    r"(?:^|[.,;!]\s*|\b(?:and|but|so|also)\s+)(?:(?:what|where|when|why|how|who|which)(?:'?s)?|will|would|can|"
+    r"could|do|does|did|is|are|should)\s+\w+",
+    re.IGNORECASE,
 )
 
 
@@ -43,7 +58,7 @@ def decision(text: str) -> Decision | None:
     refuses = _NO.search(_NOT_REFUSAL.sub(" ", words))
     if refuses:
         return Decision.NO
-    return Decision.YES if _YES.search(words) else None
+    return Decision.YES if _YES.search(words) and not _HEDGED.search(words) else None
 
 
 _FIX_REQUEST = re.compile(

@@ -16,7 +16,7 @@ from rapidfuzz import fuzz
 
 from bot.core import answers, validators
 from bot.core.catalog import Category, load_catalog, lookup_key
-from bot.core.orders.records import PortOrder
+from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.secrets import SecretBox, is_ciphertext, mask
 from bot.core.validators import ValidationError
 
@@ -48,8 +48,25 @@ class FixContext:
     today: date
 
 
+# A split-off order (a draft holding the numbers a split moved off) needs the details of the
+# account those numbers are on, and a PIN where the carrier wants one for every port.
+SPLIT_OFF_FIELDS = ("account_number", "account_name", "service_address", "service_zip")
+
+
+# the reason a split-off order exists: its numbers are on another account
+SPLIT_CATEGORY = next(category.id for category in _CATALOG.categories if category.fix == "split")
+
+
+def is_split_off(order: PortOrder) -> bool:
+    return order.status is OrderStatus.DRAFT
+
+
 def fields_to_ask(category: Category, order: PortOrder) -> list[str]:
     """The slots the chat asks for, in order; empty for categories a person must handle."""
+    if is_split_off(order):
+        carrier = _CATALOG.carrier(order.losing_carrier or "")
+        pin = ["pin"] if carrier and carrier.pin_required else []
+        return [*SPLIT_OFF_FIELDS, *pin] if category.fix == "split" else []
     if category.fix in NOTE_FAMILIES:  # what the step needs on the order (a transfer PIN), then the note
         return [*category.fields, CHECKLIST_FIELD]
     if category.fix not in FORM_FAMILIES:
@@ -143,8 +160,14 @@ def numbers_staying(text: str, context: FixContext) -> list[str]:
 def remaining_disposition(text: str, context: FixContext) -> str:
     """'keep' or 'disconnect' the services that stay behind, with the numbers to disconnect."""
     if _DISCONNECT.search(text) and not _KEEP.search(text):
-        numbers = validators.phone_numbers(text) if re.search(r"\d{3}", text) else []
-        return "disconnect" + (": " + ", ".join(numbers) if numbers else " all remaining services")
+        named = validators.phone_numbers(text) if re.search(r"\d{3}", text) else []
+        moving = [number for number in named if number in context.order.numbers]
+        if moving:  # a number moving to us is never one to disconnect at the old carrier
+            raise ValidationError(
+                f"{', '.join(moving)} is moving to us with this order, so it isn't disconnected. Which of the "
+                'services that stay should be disconnected, or should they stay active ("keep them")?'
+            )
+        return "disconnect" + (": " + ", ".join(named) if named else " all remaining services")
     if _KEEP.search(text):
         return "keep remaining services active"
     raise ValidationError(
@@ -230,26 +253,31 @@ FIELD_CHECKS: dict[str, Callable[[str, FixContext], object]] = {
 
 
 # "done", "ALREADY DONE.", "yes I paid": the step is done, with nothing to tell the carrier
-_DONE = re.compile(
-    r"\b(done|did (it|that)|finished|paid|settled|unlocked|unfrozen|cancell?ed|lifted|removed|cleared|"
+_DONE_STEP = (
+    r"done|did (it|that)|finished|paid|settled|unlocked|unfrozen|cancell?ed|lifted|removed|cleared|"
     r"re-?activated|reinstated|restored|(back|turned) on|turned (it |that )?off|switched off|disabled|active again|"
-    r"working again|rings( through| now)?|"
-    r"yes|yep|ya|yeah)\b",
-    re.I,
+    r"working again|rings( through| now)?"
 )
+_STEP_DONE = re.compile(rf"\b({_DONE_STEP})\b", re.I)
+# asked whether the step is done, a plain "yes" says so too
+_DONE = re.compile(rf"\b({_DONE_STEP}|yes|yep|ya|yeah)\b", re.I)
 DONE_NOTE = "done (the customer confirmed it in the chat)"
 
 
 def says_done(text: str) -> bool:
-    """A message that reports the step done ("we paid the termination fee, ref SPX-55120"), not a question."""
-    return bool(_DONE.search(text)) and not text.strip().endswith("?")
+    """A message that reports the step done ("we paid the termination fee, ref SPX-55120"), not a
+    question, nor a bare "yes" (that answers "shall we fix it?", not "is it done?")."""
+    return bool(_STEP_DONE.search(text)) and not text.strip().endswith("?")
 
 
 def checklist_note(text: str) -> str | None:
     """The note for the carrier in a checklist answer: what the customer did in their words, or
     that it is done when they only said so; None for a message with neither (a complaint)."""
     if not answers.is_only_filler(text):
-        return answers.masked(text, answers.extract_all(text))  # a PIN typed in passing is no note
+        # what the customer did, without the clauses that only say so ("Yes I did it already, as I said ...")
+        clauses = [c.strip() for c in re.split(r"(?<=[.,;!?])\s+", text) if c.strip()]
+        kept = " ".join(c for c in clauses if not answers.is_only_filler(c)) or text
+        return answers.masked(kept, answers.extract_all(kept))  # a PIN typed in passing is no note
     return DONE_NOTE if _DONE.search(text) else None
 
 
@@ -404,5 +432,6 @@ def summary(
     body = "\n".join(lines) if lines else "- no field changes"
     return (
         f"Here is what I'll do for {order.order_id} ({title}):\n{body}\n"
-        f"Then I'll resubmit the order to {written.get('losing_carrier', order.losing_carrier)}. Shall I go ahead?"
+        f"Then I'll {'submit' if is_split_off(order) else 'resubmit'} the order to "
+        f"{written.get('losing_carrier', order.losing_carrier)}. Shall I go ahead?"
     )

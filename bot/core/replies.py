@@ -214,7 +214,7 @@ def fix_started(order_id: str, category_id: str, fields: list[str], catalog: Cat
     """What the fix of a category asks for (`fields`, or a note once the customer did the first step)."""
     category = (catalog or load_catalog()).category(category_id)
     asked = (
-        "Tell me once you've done the step above and I'll resubmit."
+        f"First: {category.steps[0]} Tell me once it's done and I'll resubmit."
         if fields == [CHECKLIST_FIELD]
         else f"I'll ask for {len(fields)} detail{'s' if len(fields) > 1 else ''}."
     )
@@ -270,11 +270,37 @@ def fix_resubmitted(order: PortOrder, split: PortOrder | None = None) -> Reply:
     """`split`: the new order holding the numbers that were on another account."""
     text = f"Done: {order.order_id} is corrected and resubmitted to {order.losing_carrier}. {NEXT_STEPS}"
     if split:
-        text += (
-            f"\n{', '.join(split.numbers)} moved to a new order, {split.order_id}, which needs the "
-            "details of its own account; we'll e-mail you about it."
-        )
+        text += f"\n{', '.join(split.numbers)} moved to a new order of their own, {split.order_id}."
     return Reply(text)
+
+
+SPLIT_OFF_OFFER = Reply(
+    "It holds numbers that are on another account, and needs the details of that account (account "
+    "number, name and service address) before it goes to the carrier. Shall we fill them in now? If you "
+    "don't have them at hand, come back any time with that order number.",
+    (Button("Fill it in now", "/start_fix"), PERSON_BUTTON),
+)
+
+
+def not_understood_about(order: PortOrder, catalog: Catalog | None = None) -> Reply:
+    """A message about the customer's order that the assistant could not place: where the order
+    stands, and what the customer can say from there."""
+    catalog = catalog or load_catalog()
+    if order.status.value != "rejected" or not order.current_rejections:
+        # where it stands is the likeliest answer ("so is it sent now or not?")
+        return Reply(
+            f"{order_status(order, catalog).text} If that doesn't answer it, ask me another way or ask for a person."
+        )
+    reasons = ", ".join(dict.fromkeys(catalog.category(r.category).title.lower() for r in order.current_rejections))
+    return Reply(
+        f"Sorry, I didn't follow that. Your order {order.order_id} was rejected for: {reasons}. You can say "
+        '"fix my order" once the step is done, ask "what do I do?", or ask for a person.',
+        (Button("Fix my order now", "/start_fix"), PERSON_BUTTON),
+    )
+
+
+def split_off_submitted(order: PortOrder) -> Reply:
+    return Reply(f"Done: {order.order_id} is complete and submitted to {order.losing_carrier}. {NEXT_STEPS}")
 
 
 # a contact that is neither an e-mail address nor a phone number: asked again
@@ -282,6 +308,14 @@ NO_CONTACT_GIVEN = Reply(
     "I need an e-mail address (like name@example.com) or a phone number (like 415-555-0186) "
     "so that our porting team can reach you."
 )
+
+
+def ticket_already_open(ticket_id: str, contact: str | None = None) -> Reply:
+    reach = f" at {contact}" if contact else ""
+    return Reply(
+        f"Your case is already with our porting team as ticket {ticket_id}; it names this conversation, so "
+        f"they can read what you've added since. They'll contact you{reach} within one business day."
+    )
 
 
 def ticket_opened(ticket_id: str, contact_email: str | None = None) -> Reply:

@@ -25,12 +25,14 @@ def make_tracker(
     slots: dict | None = None,
     ranking: list[tuple[str, float]] | None = None,
     sender: str = "tester",
+    response_selector: dict | None = None,
 ) -> Tracker:
     latest = {
         "text": text,
         "intent": {"name": intent, "confidence": confidence},
         "entities": entities or [],
         "intent_ranking": [{"name": n, "confidence": c} for n, c in (ranking or [])],
+        "response_selector": response_selector or {},
     }
     return Tracker(sender, slots or {}, latest, [], False, None, {}, "action_listen")
 

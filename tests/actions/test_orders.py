@@ -104,6 +104,44 @@ def test_a_split_moves_the_other_numbers_to_a_new_draft_order(demo_store):
     assert [d.numbers for d in drafts] == [("+19195550115",)] and drafts[0].order_id in messages[0]["text"]
 
 
+def test_the_split_off_order_is_completed_and_submitted_in_the_same_chat(demo_store):
+    tracker = make_tracker(
+        "yes",
+        "affirm",
+        slots={"verified_order_id": "PO-10012", "rejection_category": "multiple_accounts", "numbers": ["+19195550114"]},
+    )
+    events, _ = run_action(ActionApplyFix(), tracker)
+    [draft] = demo_store.list(status="draft")
+    offered = slots(events)
+    assert offered["verified_order_id"] == draft.order_id
+    assert any(e["event"] == "followup" and e["name"] == "action_show_order" for e in events)
+    events, messages = run_action(ActionShowOrder(), make_tracker("yes", "affirm", slots=offered))
+    assert "Shall we fill them in now?" in messages[-1]["text"]
+    offered.update(slots(events))
+
+    events, messages = run_action(ActionStartFix(), make_tracker("yes", "affirm", slots=offered))
+    # AT&T wants a PIN for every port: asked with the details of the other account
+    assert slots(events)["fix_next"] == "fix_form" and "5 details" in messages[-1]["text"]
+
+    answers = {
+        "account_number": "287331190004",
+        "account_name": "Northside Tutoring",
+        "service_address": "88 Glenwood Ave",
+        "service_zip": "27603",
+        "pin": "4471",
+    }
+    kept = {**offered}
+    for field, answer in answers.items():
+        kept.update(
+            slots(validate(ValidateFixForm(), answers={field: answer}, slots={**kept, "requested_slot": field})[0])
+        )
+    _, messages = run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=kept))
+    submitted = demo_store.get(draft.order_id)
+    assert submitted.status.value == "submitted" and "complete and submitted to AT&T" in messages[0]["text"]
+    assert (submitted.account_number, submitted.service_address) == ("287331190004", "88 Glenwood Ave")
+    assert demo_store.reveal_pin(draft.order_id) == "4471"
+
+
 def test_start_fix_asks_for_the_order_when_nothing_proves_identity():
     events, _ = run_action(ActionStartFix(), make_tracker("fix it", "start_fix"))
     assert slots(events)["fix_next"] == "verify" and slots(events)["after_verification"] == "fix"
@@ -212,3 +250,38 @@ def test_anything_else_at_the_summary_keeps_the_change_and_asks_again():
     pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
     events, texts = confirming("will my phone keep working meanwhile?", pin)
     assert slots(events) == {"fix_confirmed": None} and "I haven't sent anything yet" in texts[0]
+
+
+def test_a_second_request_for_a_person_reaches_the_same_ticket(demo_store):
+    tracker = make_tracker("get me a person", "request_human", slots={"verified_order_id": "PO-10007"})
+    _, first = run_action(ActionHandoff(), tracker)
+    _, second = run_action(
+        ActionHandoff(), make_tracker("i need someone today", "request_human", slots={"verified_order_id": "PO-10007"})
+    )
+    [ticket] = demo_store.tickets("PO-10007")
+    assert ticket.ticket_id in first[0]["text"] and "already with our porting team" in second[0]["text"]
+
+
+def faq_parse(confidence: float) -> dict:
+    answer = {
+        "responses": [{"text": "Yes. Your number keeps working until the port completes."}],
+        "confidence": confidence,
+    }
+    return {"faq": {"response": answer}}
+
+
+def test_a_question_asked_at_the_summary_is_answered_and_nothing_is_sent(demo_store):
+    pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
+    text = "looks right, and will my phone keep working meanwhile?"
+    events, texts = validate(
+        ValidateConfirmForm(),
+        answers={"fix_confirmed": text},
+        text=text,
+        intent="affirm",
+        slots={**FIXING_PIN, "pin": pin, "requested_slot": "fix_confirmed"},
+        response_selector=faq_parse(0.99),
+    )
+    assert slots(events)["fix_confirmed"] is None and texts == [
+        "Yes. Your number keeps working until the port completes."
+    ]
+    assert demo_store.get("PO-10007").status.value == "rejected"

@@ -31,7 +31,8 @@ class Conversation:
     turns: tuple[Turn, ...]
     status: str | None  # the order's status at the end
     fields: dict = field(default_factory=dict)  # order fields at the end; "pin" is compared decrypted
-    ticket: bool | None = None  # whether a ticket must (True) or must not (False) exist at the end
+    # whether a ticket must (True) or must not (False) exist at the end, or how many exactly
+    ticket: bool | int | None = None
     secrets: tuple[str, ...] = ()  # typed in the chat; must not be stored in clear anywhere
     # (category, notice) the copy is rejected for instead of the demo's own rejection
     rejections: tuple[tuple[str, str], ...] = ()

@@ -139,6 +139,12 @@ CASES = [
     ("account_number", "the zip is 55402", None),
     ("account_number", "415-555-0186", None),
     ("account_number", "I don't have it yet", None),
+    # asked about in a question, given in the next sentence: whatever its shape, no ZIP
+    ("account_number", "could you verify the acct number? should be 60614-2231, dash and all", "606142231"),
+    ("account_number", "what did you put for the account #? it is 30309", "30309"),
+    ("service_zip", "could you verify the acct number? should be 60614-2231, dash and all", None),
+    ("service_zip", "what did you put for the account #? it is 30309", None),
+    ("account_number", "can you check the account number? my zip is 60615", None),  # another label between
     # --- BTN and phone numbers
     ("btn", "the btn is 512-555-0142", "+15125550142"),
     ("btn", "billing number (415) 555-0186", "+14155550186"),
@@ -295,6 +301,14 @@ CASES = [
     ("authorized_name", "the account is under my business partner, Dev Kapoor", "Dev Kapoor"),
     ("authorized_name", "it should be signed by me, Grace Liu, I'm the founder", "Grace Liu"),
     ("authorized_name", "her name is Zoe Laurent, with the umlaut", "Zoe Laurent"),
+    # hedges ("tho", "I think", "probably") are no part of a name, before it or after it
+    ("authorized_name", "the account holder is probably Tomás Ruiz tho, office manager", "Tomás Ruiz"),
+    ("authorized_name", "honestly the signer is Ravi Menon, practice owner I think", "Ravi Menon"),
+    ("authorized_name", "that would be me tho - Keiko Tanaka, owner", "Keiko Tanaka"),
+    ("authorized_name", "i guess it's Hana Sato, probably the office manager", "Hana Sato"),
+    ("authorized_name", "Tho Nguyen", "Tho Nguyen"),  # with a capital, a given name
+    ("authorized_name", "honestly I think so", None),
+    ("authorized_name", "maybe", None),
     ("authorized_title", "Dana Whitfield, Operations Director", "Operations Director"),
     ("authorized_title", "Sam Patel is the owner", "Owner"),
     ("authorized_title", "Dana Whitfield (office manager)", "Office Manager"),
@@ -325,6 +339,12 @@ CASES = [
     ("authorized_title", "her title is Treasurer, not Secretary", "Treasurer"),
     ("authorized_title", "Managing Partner instead of Partner", "Managing Partner"),
     ("authorized_title", "it should say Controller rather than Bookkeeper", "Controller"),
+    # nor of a title
+    ("authorized_title", "the account holder is probably Tomás Ruiz tho, office manager", "Office Manager"),
+    ("authorized_title", "honestly the signer is Ravi Menon, practice owner I think", "Practice Owner"),
+    ("authorized_title", "that would be me tho - Keiko Tanaka, owner", "Owner"),
+    ("authorized_title", "Lena Park, bookkeeper I think", "Bookkeeper"),
+    ("authorized_title", "probably", None),
     # --- service addresses
     (
         "service_address",
@@ -423,6 +443,25 @@ CASES = [
     ("remaining_disposition", "terminat all of them, the dsl and the 0199 line", "disconnect"),
     ("remaining_disposition", "dont disconect the alarm line", "keep"),
     ("remaining_disposition", "we did a deep clean", None),
+    # a disconnect said not to happen keeps; a number said to be moving is never one to disconnect
+    (
+        "remaining_disposition",
+        "only 212-555-0140 is porting. the fax and the alarm line stay put, nothing gets cancelled",
+        "keep",
+    ),
+    ("remaining_disposition", "we're just moving 718-555-0133; the internet stays on. don't cut anything off", "keep"),
+    ("remaining_disposition", "no disconnects, 646-555-0190 is the one moving and the other lines stay", "keep"),
+    ("remaining_disposition", "nothing should be shut off", "keep"),
+    ("remaining_disposition", "we're porting 415-555-0120, disconnect the rest", "disconnect"),
+    (
+        "remaining_disposition",
+        "port 303-555-0150 and 303-555-0151 over, disconnect 303-555-0152",
+        "disconnect: +13035550152",
+    ),
+    ("remaining_disposition", "cancel 212-555-0142 after the port", "disconnect: +12125550142"),
+    ("remaining_disposition", "terminate 212-555-0143, we aren't moving it", "disconnect: +12125550143"),
+    ("remaining_disposition", "disconnect the remaining lines", "disconnect"),
+    ("remaining_disposition", "no, keep them", "keep"),
     # a remark after the value is not part of it
     ("service_address", "the address on file should be 77 Harbor Rd, thats the warehouse", "77 Harbor Rd"),
     (
@@ -575,6 +614,40 @@ ALL_AT_ONCE = [
         },
     ),
     ("I found a referral code on the bill", {}),
+    # hedges around the person's name
+    (
+        "fairly sure the account holder is me actually, Bea Lindgren, Clinic Director",
+        {"authorized_name": "Bea Lindgren", "authorized_title": "Clinic Director"},
+    ),
+    (
+        "the authorized user is probably Tomás Ruiz tho, office manager",
+        {"authorized_name": "Tomás Ruiz", "authorized_title": "Office Manager"},
+    ),
+    # a correction of the name and the title at the summary: "the name should be" is the account name there,
+    # which `fixes.values_for` gives the name the fix asks for; "not her" refuses nothing
+    (
+        "nope, the name should be Omar Haddad and title Practice Manager. not her",
+        {"account_name": "Omar Haddad", "authorized_title": "Practice Manager"},
+    ),
+    (
+        "that's not right - name needs to be Lucia Ferreira, title: Co-Owner",
+        {"account_name": "Lucia Ferreira", "authorized_title": "Co-Owner"},
+    ),
+    (
+        "wrong one. his name must be Theo Brandt and his title Controller",
+        {"account_name": "Theo Brandt", "authorized_title": "Controller"},
+    ),
+    ("her title is Treasurer, not Secretary", {"authorized_title": "Treasurer"}),
+    ("her last name should be Quist", {}),  # a part of the name
+    ("Stewart Title Co", {}),  # a word of a company's name
+    ("we're a title company", {}),
+    ("the title on the LOA is wrong", {}),
+    # a label in a question, its value in the next sentence
+    ("could you verify the acct number? should be 60614-2231, dash and all", {"account_number": "606142231"}),
+    ("did the zip go through? it should be 94110", {"service_zip": "94110"}),
+    ("is the btn right? it should be 415-555-0186", {"btn": "+14155550186"}),
+    ("can you check the account number? my zip is 60615", {"service_zip": "60615"}),
+    ("is the account number right? we moved in 2019", {}),  # no cue before the year
 ]
 
 
@@ -608,6 +681,16 @@ def test_extract_all_reads_labeled_and_unambiguous_values(text, expected):
             "the account is under our treasurer, Miguel Santos-Reyes.",
             "authorized_name",
             {"authorized_name": "Miguel Santos-Reyes", "authorized_title": "Treasurer"},
+        ),
+        (
+            "no the name should be Omar Haddad and title Owner. not me",
+            "authorized_name",
+            {"authorized_name": "Omar Haddad", "authorized_title": "Owner"},  # the asked name only
+        ),
+        (
+            "the name has to be Priya Raman, title Office Manager",
+            "authorized_title",
+            {"authorized_name": "Priya Raman", "authorized_title": "Office Manager"},
         ),
         (
             "hold on, the address is 2200 Elm Rd, not 2020. same zip 80203",
@@ -786,3 +869,18 @@ def test_a_pinned_today_is_what_relative_dates_are_read_from(monkeypatch):
     assert extract("requested_foc_date", "next friday please").value == "2026-12-04"
     monkeypatch.delenv("PORTING_TODAY")
     assert extract("requested_foc_date", "december 4 2030").value == "2030-12-04"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("our contract with them ends december 18", "2026-12-21"),  # a Friday: the Monday after
+        ("the term agreement runs until 2026-12-14, so after that", "2026-12-15"),
+        ("Term agreement in effect until 2027-03-31.", None),  # months away: no port date yet
+        ("contract ends dec 18 but port it on december 28 please", "2026-12-28"),  # a date asked for wins
+        ("the contract expired last year", None),
+    ],
+)
+def test_a_contract_end_makes_the_port_date_the_next_business_day(text, expected):
+    found = extract_all(text, today=date(2026, 12, 1)).get("requested_foc_date")
+    assert (found.value if found else None) == expected

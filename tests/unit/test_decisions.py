@@ -1,6 +1,6 @@
 import pytest
 
-from bot.core.decisions import Decision, asks_for_a_change, asks_for_a_person, asks_to_fix, decision
+from bot.core.decisions import Decision, asks_for_a_change, asks_for_a_person, asks_something, asks_to_fix, decision
 
 
 @pytest.mark.parametrize(
@@ -64,6 +64,8 @@ def test_a_no_or_a_hesitation_is_no(text):
         "is the BTN our main number",
         "hmm",
         "Bayview Dental Group, LLC",
+        "Looks mostly right. Can you confirm the whole number? I want to be sure the end got in.",
+        "sure, but one thing first",
     ],
 )
 def test_anything_else_is_neither(text):
@@ -125,3 +127,18 @@ def test_a_request_for_a_person_is_seen(text, expected):
 )
 def test_a_change_at_the_summary_is_told_from_a_question(text, expected):
     assert asks_for_a_change(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("yep looks good, and do our phones stay up until the switch?", True),
+        ("ok thx. whats the status now", True),
+        ("is there a fee on your end", True),
+        ("3515 Fremont Ave N", False),
+        ("zip is 94134", False),
+        ("yes", False),
+    ],
+)
+def test_a_question_is_seen_with_or_without_its_question_mark(text, expected):
+    assert asks_something(text) is expected

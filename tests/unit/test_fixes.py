@@ -42,7 +42,7 @@ def test_the_btn_is_asked_for_remaining_services_only_when_it_leaves_with_the_po
         ("numbers", "305-555-0116", ["+13055550116"]),
         ("numbers", "0116", ["+13055550116"]),
         ("remaining_disposition", "keep the DSL and the other line", "keep remaining services active"),
-        ("remaining_disposition", "disconnect 305-555-0118", "disconnect: +13055550118"),
+        ("remaining_disposition", "disconnect 305-555-0117", "disconnect: +13055550117"),
         ("remaining_disposition", "please disconnect everything else", "disconnect all remaining services"),
         ("pilot_number", "305.555.0199", "+13055550199"),
         ("requested_foc_date", "2026-12-01", "2026-12-01"),
@@ -62,6 +62,7 @@ def test_good_answers_are_normalised(field, answer, expected):
         ("numbers", "0199", "didn't find a phone number"),
         ("numbers", "305-555-0116 and 305-555-0118", "every number"),
         ("remaining_disposition", "maybe", "keep them"),
+        ("remaining_disposition", "disconnect 305-555-0118", "moving to us with this order"),
         ("pilot_number", "305-555-0118", "moving to us with this order"),
         ("requested_foc_date", "2026-11-28", "weekend"),
         ("pin", "12", "4 to 10"),
@@ -204,3 +205,8 @@ def test_a_business_name_typed_for_another_question_is_the_account_name_still_to
         "account_name": "Lakeview Pet Clinic, PLLC"
     }
     assert fixes.unlabeled_change(waiting, "ok lets do it", date(2026, 11, 20)) == {}
+
+
+def test_a_note_to_the_carrier_keeps_what_was_done_not_the_filler_around_it():
+    note = fixes.checklist_note("Yes I have done it already, as I said they turned it back on, ticket FR-22817")
+    assert note == "as I said they turned it back on, ticket FR-22817"

@@ -111,9 +111,11 @@ def test_starting_a_fix_says_how_many_details_it_asks():
 
 
 def test_a_checklist_fix_waits_for_the_customer_to_do_the_step():
-    title = CATALOG.category("unpaid_balance").title.lower()
+    category = CATALOG.category("unpaid_balance")
+    # the step is named: the customer may have skipped the explanation (everything in one message)
     assert fix_started("PO-10001", "unpaid_balance", [CHECKLIST_FIELD]).text == (
-        f"Let's fix PO-10001 ({title}). Tell me once you've done the step above and I'll resubmit. "
+        f"Let's fix PO-10001 ({category.title.lower()}). First: {category.steps[0]} "
+        "Tell me once it's done and I'll resubmit. "
         'Nothing changes until you confirm; say "stop" any time.'
     )
 
@@ -139,8 +141,7 @@ def test_a_resubmission_names_the_carrier_and_any_order_split_off():
     assert fix_resubmitted(resubmitted).text == done
     split = order("PO-10020", ("+14045550108", "+14045550109"))
     assert fix_resubmitted(resubmitted, split).text == (
-        f"{done}\n+14045550108, +14045550109 moved to a new order, PO-10020, which needs the "
-        "details of its own account; we'll e-mail you about it."
+        f"{done}\n+14045550108, +14045550109 moved to a new order of their own, PO-10020."
     )
 
 

@@ -173,10 +173,12 @@ class OrderStore:
                 for e in session.scalars(query)
             ]
 
-    def tickets(self, order_id: str | None = None) -> list[Ticket]:
+    def tickets(self, order_id: str | None = None, conversation_id: str | None = None) -> list[Ticket]:
         query = select(TicketRow).order_by(TicketRow.ticket_id)
         if order_id is not None:
             query = query.where(TicketRow.order_id == _order_key(order_id))
+        if conversation_id is not None:
+            query = query.where(TicketRow.conversation_id == conversation_id)
         with self._sessions() as session:
             return [
                 Ticket(
@@ -237,6 +239,19 @@ class OrderStore:
                 )
             )
             return self._to_order(row), (self._to_order(split) if split else None)
+
+    def submit_completed(self, order_id: str, changes: dict[str, Any], actor: str) -> PortOrder:
+        """A draft order completed in the chat (the numbers a split moved off, with the details of
+        their own account), submitted in the same transaction as its details."""
+        normalised = self._normalise_changes(changes)
+        with self._sessions.begin() as session:
+            row = self._row(session, order_id)
+            if row.status is not OrderStatus.DRAFT:
+                raise InvalidChange(f"Port order {order_id} is {row.status.value}: only a draft can be submitted.")
+            self._change(session, row, normalised, actor)
+            self._set_status(session, row, OrderStatus.SUBMITTED, actor=actor, note="completed in the chat")
+            session.flush()
+            return self._to_order(row)
 
     def record_rejection(self, order_id: str, category: str, text: str) -> PortOrder:
         """The losing carrier rejected the order: keep its notice (secrets masked) and mark it rejected."""

@@ -1,0 +1,26 @@
+"""Porting questions asked in passing ("yep looks good, and do our phones stay up until the
+switch?", "zip is 02134 - is that the office or the billing one?"): the classifier may read the
+message as a yes or an answer, but the response selector still knows which question it is. Where
+an answer is expected and none was found, a confident question is answered instead of "I didn't
+catch that", and the flow asks its own question again."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+
+from bot.core.decisions import asks_something
+from bot.core.replies import Reply
+
+# How sure the response selector must be: over 0.9 for the questions of the held-out trial, under
+# 0.75 for a bare address or a yes (which it also ranks, having nothing better).
+CONFIDENT = 0.8
+
+
+def side_answer(tracker: Tracker) -> Reply | None:
+    """The answer to the porting question the latest message asks, when it asks one clearly."""
+    text = tracker.latest_message.get("text") or ""
+    selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
+    responses = selected.get("responses") or []
+    if not asks_something(text) or (selected.get("confidence") or 0) < CONFIDENT or not responses:
+        return None
+    return Reply(responses[0].get("text") or "")
