@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import needs_order_store, order_store
@@ -13,9 +13,9 @@ from actions.dispatch import send
 from actions.orders import values_for_the_fix
 from actions.questions import side_answer
 from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
-from bot.core import answers
+from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
-from bot.core.decisions import asks_for_a_person, asks_to_fix
+from bot.core.decisions import Decision, asks_for_a_person, asks_to_fix, decision
 from bot.core.notices import find_categories
 from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection, not_understood_about
@@ -46,12 +46,13 @@ def explain(dispatcher: CollectingDispatcher, tracker: Tracker, understanding: U
 
 
 def order_to_fix(tracker: Tracker) -> PortOrder | None:
-    """The rejected order this conversation verified, when no form is running."""
+    """The order this conversation verified that waits for a fix (a rejected one, or one a split
+    moved numbers to), when no form is running."""
     order_id = tracker.get_slot(VERIFIED_ORDER)
     if not order_id or tracker.active_loop.get("name"):
         return None
     order = order_store().get(order_id)
-    return order if order.status == OrderStatus.REJECTED else None
+    return order if order.status == OrderStatus.REJECTED or fixes.is_split_off(order) else None
 
 
 def fix_values_given(tracker: Tracker) -> dict[str, str]:
@@ -76,7 +77,8 @@ def where_it_belongs(tracker: Tracker) -> list[EventType]:
         return [FollowupAction("action_start_fix")]
     if asks_for_a_person(text):
         return [FollowupAction("action_handoff")]
-    if asks_to_fix(text) and order_to_fix(tracker):  # "do we have to fix both the name and the address?"
+    # "do we have to fix both the name and the address?", "ya go" to the offer to fix
+    if (asks_to_fix(text) or decision(text) is Decision.YES) and order_to_fix(tracker):
         return [FollowupAction("action_start_fix")]
     if names_an_order(tracker):
         return [FollowupAction("action_start_fix" if asks_to_fix(text) else "action_show_order")]
@@ -141,6 +143,43 @@ class ActionClarifyRejection(Action):
         candidates = [c for c in candidates if c][:CLARIFY_CANDIDATES]
         send(dispatcher, [side_answer(tracker) or clarify_rejection(candidates)])
         return []
+
+
+_NOT_AN_ANSWER = frozenset({"action_listen", "action_extract_slots", "action_recover"})
+
+
+def answered_already(tracker: Tracker) -> bool:
+    """Whether an action already answered the latest message (a hand-off the rules did not expect)."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "action" and event.get("name") not in _NOT_AN_ANSWER:
+            return True
+    return False
+
+
+@needs_order_store
+class ActionRecover(Action):
+    """A turn no rule covers ("ya go" to an offer the rules didn't see coming, a question in
+    passing): the fix, a person, the answer to the question, or where the order stands, before
+    "say it another way". A message that only got an answer is forgotten, so the flow it
+    interrupted goes on (Rasa's default fallback does the same)."""
+
+    def name(self) -> str:
+        return "action_recover"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        if answered_already(tracker):  # no rule for what follows an action: the turn simply ends
+            return [FollowupAction("action_listen")]
+        if elsewhere := where_it_belongs(tracker):
+            return elsewhere
+        order_id = tracker.get_slot(VERIFIED_ORDER)
+        reply = side_answer(tracker) or (not_understood_about(order_store().get(order_id)) if order_id else None)
+        if reply:
+            send(dispatcher, [reply])
+        else:
+            dispatcher.utter_message(response="utter_default")
+        return [UserUtteranceReverted()]
 
 
 class ActionExplainTerm(Action):

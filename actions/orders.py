@@ -33,6 +33,7 @@ from actions.slots import (
 from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
 from bot.core.orders.records import OrderStatus, PortOrder
+from bot.core.orders.store import InvalidChange
 from bot.core.replies import (
     ASK_CARRIER_REASON,
     FIND_ORDER_FIRST,
@@ -46,11 +47,13 @@ from bot.core.replies import (
     fix_needs_person,
     fix_resubmitted,
     fix_started,
+    not_resubmitted,
     order_found,
     order_status,
     split_off_submitted,
     why_we_ask,
 )
+from bot.core.validators import ValidationError
 
 
 def clear_fix() -> list[EventType]:
@@ -247,12 +250,17 @@ class ActionApplyFix(Action):
         fields, answers = fix_answers(tracker, order)
         change = fixes.changes(fields, answers, secret_box())
         done = [*clear_fix(), SlotSet(PENDING_CATEGORIES, []), SlotSet(NOTED_ANSWERS, None)]
-        if fixes.is_split_off(order):
-            send(dispatcher, [split_off_submitted(store.submit_completed(order.order_id, change, actor(tracker)))])
-            return [*done, SlotSet(REJECTION_CATEGORY, None)]
-        resubmitted, split = store.resubmit_corrected(
-            order.order_id, change, actor(tracker), note=answers.get(fixes.CHECKLIST_FIELD)
-        )
+        try:
+            if fixes.is_split_off(order):
+                submitted = store.submit_completed(order.order_id, change, actor(tracker))
+                send(dispatcher, [split_off_submitted(submitted)])
+                return [*done, SlotSet(REJECTION_CATEGORY, None)]
+            resubmitted, split = store.resubmit_corrected(
+                order.order_id, change, actor(tracker), note=answers.get(fixes.CHECKLIST_FIELD)
+            )
+        except (InvalidChange, ValidationError) as problem:  # the store checks again: nothing half-written
+            send(dispatcher, [not_resubmitted(str(problem))])
+            return done
         send(dispatcher, [fix_resubmitted(resubmitted, split)])
         if split:  # the customer who proved the order owns its split-off: shown, and offered to complete
             return [

@@ -92,11 +92,14 @@ class ValidateConfirmForm(FormValidationAction):
         # worded as one ("wait I mistyped that, it should end in 00002: ...")
         asked = [f for f in fix_fields(tracker, order) if f != fixes.CHECKLIST_FIELD]
         single = len(asked) == 1 and asks_for_a_change(text)
-        edits = (
-            fixes.values_for(fields, found)
-            or fixes.unlabeled_change(asked if single else fields, text, today, any_field=single)
-            or fixes.corrected_in_place({field: tracker.get_slot(field) for field in fields}, text)
-        )
+        # "sorry, it's Kestrel-Park not Parks. her email is ...": the correction and the value together
+        edits = {
+            **fixes.corrected_in_place({field: tracker.get_slot(field) for field in fields}, text),
+            **(
+                fixes.values_for(fields, found)
+                or fixes.unlabeled_change(asked if single else fields, text, today, any_field=single)
+            ),
+        }
         edits = {field: value for field, value in edits.items() if value != kept_value(tracker, field)}
         if edits:  # a change comes before any yes or no in the same message: it is shown first
             context, box, changed = fixes.FixContext(order, today), secret_box(), {}

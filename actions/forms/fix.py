@@ -67,13 +67,14 @@ class ValidateFixForm(FormValidationAction):
         problems = {}
         if sentence is not None and requested not in given:
             value, problem = fixes.read_answer(requested, str(sentence), settings.today(), order)
-            if problem:
-                problems[requested] = ValidationError(problem)
-            elif value:
+            if value and not problem:
                 given[requested] = value
-            else:  # an answer to a question still to come ("keep it active" before that is asked)
+            else:  # an answer to a question still to come ("keep it active", an address, before they're asked)
                 waiting = [f for f in asked if f != requested and tracker.get_slot(f) is None and f not in given]
-                given.update(fixes.unlabeled_change(waiting, str(sentence), settings.today()))
+                ahead = fixes.unlabeled_change(waiting, str(sentence), settings.today())
+                given.update(ahead)
+                if problem and not ahead:
+                    problems[requested] = ValidationError(problem)
         if sentence is not None:  # "I misspelled her last name, it's Feld not Fields"
             # the field asked holds this very sentence (Rasa's mapping), not an answer given before
             answered = {

@@ -91,6 +91,7 @@ def mask_events(events: list[dict]) -> list[dict]:
     secrets = _plain_secrets(events)
     if not secrets:
         return events
+    said = {event.get("text") for event in events if event.get("event") == "user"}
     masked = []
     for event in events:
         kind = event.get("event")
@@ -98,8 +99,12 @@ def mask_events(events: list[dict]) -> list[dict]:
             value = event.get("value")
             if isinstance(value, str) and not is_ciphertext(value):
                 event = {**event, "value": MASK}
-        elif kind in ("user", "bot", "slot"):
-            # a slot mapped from the whole message (a form answer) holds the secrets typed in it too
+        elif kind in ("user", "bot") or (
+            kind == "slot" and isinstance(event.get("value"), str) and event["value"] in said
+        ):
+            # a slot mapped from the whole message (a form answer) holds the secrets typed in it too;
+            # a checked value is left alone (a BTN whose digits are also the account number the
+            # customer typed stays a dialable BTN)
             event = _mask_strings(event, secrets)
         masked.append(event)
     return masked

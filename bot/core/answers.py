@@ -77,6 +77,7 @@ _CHATTER = _PRONOUNS | frozenset(
     am appears are asked been but could did didn't does doesn't don't fwiw gave gonna had has hasn't have haven't is
     isn't it it's meant mentioned nope not please pls plz printed reads said says shows should signed sorry spelled
     told typed wait was wasn't were whatever would written wrote
+    how what why when where which fix help need want
     """.split()
 )
 _TRAILING_FILLER = frozenset("thanks thank you please pls thx and the lol".split())
@@ -151,6 +152,8 @@ _LABELS = {
     "account_name": (
         r"\b(?:account|acct|business|company|legal)\s+name\b|\bname\s+on\s+(?:the\s+)?(?:account|bill|csr)\b"
         rf"|{_PHRASE_START}name\b(?=\s+(?:should|must|needs\s+to|has\s+to)\s+be\b)"
+        # "account 8830-2291 under Mara Quinn", "it's under the name Quinn Counseling LLC"
+        r"|\bunder\s+the\s+name\b|\b(?:account|acct)\s+[\w-]*\d[\w-]*\s+under\b"
     ),
     "authorized_name": (
         r"(?:\bauthori[sz]ed\s+(?:person|user|signer|contact|name)|\baccount[\s-]*holder|\b(?:loa\s+)?signer)\b"
@@ -293,34 +296,28 @@ def _weekday_after(name: str, day: date) -> date:
     return day + timedelta(days=(index - day.weekday() - 1) % 7 + 1)
 
 
+def _month_days(day: int, today: date, months: int) -> Iterator[date]:
+    """The `day`-th of this month and of the `months - 1` next, where the month has that day."""
+    month = today.replace(day=1)
+    for _ in range(months):
+        try:
+            yield month.replace(day=day)
+        except ValueError:
+            pass
+        month = (month + timedelta(days=32)).replace(day=1)
+
+
 def _next_day_of_month(day: int, today: date) -> date | None:
     """ "the 15th": the next 15th to come (dateparser takes "15th" alone for a month)."""
-    month = today.replace(day=1)
-    for _ in range(3):
-        try:
-            candidate = month.replace(day=day)
-        except ValueError:
-            candidate = None
-        if candidate and candidate > today:
-            return candidate
-        month = (month + timedelta(days=32)).replace(day=1)
-    return None
+    return next((candidate for candidate in _month_days(day, today, 3) if candidate > today), None)
 
 
 def _weekday_on_day(name: str, day: int, today: date) -> date | None:
     """ "thursday the 10th": the first day from `today` on that is both (within two years: a 10th
     falls on each weekday at least that often)."""
     index = _WEEKDAY_NAMES.index(name.lower()[:3])
-    month = today.replace(day=1)
-    for _ in range(24):
-        try:
-            candidate = month.replace(day=day)
-        except ValueError:
-            candidate = None
-        if candidate and candidate >= today and candidate.weekday() == index:
-            return candidate
-        month = (month + timedelta(days=32)).replace(day=1)
-    return None
+    days = _month_days(day, today, 24)
+    return next((candidate for candidate in days if candidate >= today and candidate.weekday() == index), None)
 
 
 def _read_date(phrase: str, today: date) -> date | None:
@@ -843,6 +840,9 @@ _STREET_EVIDENCE = frozenset(
 )
 
 
+_DIRECTIONS = frozenset("n s e w ne nw se sw north south east west northeast northwest southeast southwest".split())
+
+
 def _is_remark_word(token: str) -> bool:
     word = token.strip(".,;:!?").casefold().replace("’", "'")
     return word in _FILLER_WORDS or word in _CHATTER or word in {"thats", "where", "which", "what"}
@@ -879,6 +879,11 @@ def _street_address(msg: _Message, start: int) -> Found | None:
         street = " ".join(text[slice(*span)] for span, label in tokens[first : last + 1] if label in _STREET_WORDS)
         if _FILLER_WORDS.intersection(_words(street)):  # "55402 same as before", "64112 thanks", "0142 line is"
             continue
+        # "fremont avenue north seattle": usaddress takes a lowercase direction after the street type
+        # for the city's first word
+        if last + 1 < len(tokens) and labels[last + 1] == "PlaceName" and labels[last] == "StreetNamePostType":
+            if text[slice(*tokens[last + 1][0])].strip(".,").casefold() in _DIRECTIONS:
+                last += 1
         # a street cut short needs its own evidence ("0142 line is ..." is no street)
         street_labels = set(labels[first : last + 1])
         evidence = _STREET_EVIDENCE & (street_labels if cut else set(labels))

@@ -22,8 +22,10 @@ _YES = re.compile(
     r"proceed|please do|send it|submit it|resubmit(?: it)?|confirm(?:ed)?|correct|right|perfect|fine|"
     r"sounds good|looks good|good to go|absolutely|definitely|of course|let'?s do it|that'?s it)\b"
 )
+# a "no" that answers, not one inside a sentence ("google gave no PIN"): first, last, or before a refusal
 _NO = re.compile(
-    r"\b(no|nope|nah|don'?t|do not|not yet|not now|wait|hold (?:on|off|it)|cancel|stop|never ?mind|"
+    r"^no\b|\bno$|\bno (?:thanks?|thank you|way|not|wait|stop|cancel|please|sorry)\b"
+    r"|\b(nope|nah|don'?t|do not|not yet|not now|wait|hold (?:on|off|it)|cancel|stop|never ?mind|"
     r"leave it|forget it|scratch that|not (?:right|correct)|wrong|incorrect|mistake)\b"
 )
 # "looks mostly right", "almost": not yet a yes
@@ -63,7 +65,7 @@ def decision(text: str) -> Decision | None:
 
 _FIX_REQUEST = re.compile(
     r"\b(fix|re-?submit|resend|correct|update|sort (?:it|this|that|them) out|take care of"
-    r"|split (?:it|them|the order))\b",
+    r"|split (?:it|them|the order)|fill (?:it|them|that|those|the details) in|complete (?:it|the order))\b",
     re.IGNORECASE,
 )
 
@@ -98,7 +100,8 @@ def asks_for_a_person(text: str) -> bool:
 
 _CHANGE_CUE = re.compile(
     r"\b(it'?s|should (?:be|say|read|end)|needs? to be|not(?!\s+(?:yet|now|right now|today|sure)\b)|instead|actually|"
-    r"wrong|mistyped|misspelled|typo|mixed (?:them|it|those) up|change|make it|i meant)\b",
+    r"wrong|mistyped|misspelled|typo|mixed (?:them|it|those) up|change|make it|i meant|different|new one|"
+    r"another one|use \w+ instead)\b",
     re.IGNORECASE,
 )
 

@@ -228,6 +228,18 @@ def _read_carrier(text: str, reseller: str | None) -> str | None:
     return name
 
 
+def account_number(text: str, context: FixContext) -> str:
+    """The account number; one of the order's phone numbers typed by mistake is refused."""
+    number = validators.account_number(text)
+    phones = {n.removeprefix("+1") for n in (*context.order.numbers, context.order.btn or "") if n}
+    if number in phones or number.removeprefix("1") in phones:
+        raise ValidationError(
+            "That is a phone number on the order, not the account number. The account number is printed "
+            "on your bill (wireless carriers give a separate one for porting)."
+        )
+    return number
+
+
 def _plain(check: Callable[[str], object]) -> Callable[[str, FixContext], object]:
     return lambda text, context: check(text)
 
@@ -235,7 +247,7 @@ def _plain(check: Callable[[str], object]) -> Callable[[str, FixContext], object
 # slot -> how an answer is checked and normalised
 FIELD_CHECKS: dict[str, Callable[[str, FixContext], object]] = {
     "account_name": _plain(validators.account_name),
-    "account_number": _plain(validators.account_number),
+    "account_number": account_number,
     "btn": _plain(validators.btn),
     "service_address": service_address,
     "service_zip": _plain(validators.zip_code),
@@ -331,6 +343,7 @@ def values_for(fields: list[str], found: dict[str, str]) -> dict[str, str]:
 # at the summary, "make it the 17th instead" changes the date without naming it.
 _KNOWN_BY_SHAPE = (
     "requested_foc_date",
+    "service_address",
     "service_zip",
     "btn",
     "pilot_number",
@@ -367,10 +380,17 @@ def corrected_in_place(kept: dict[str, object], text: str) -> dict[str, str]:
     only when exactly one kept answer holds the word being replaced, by a word that looks like a
     fix of it (a misspelling, a digit off), not some other word the sentence ends with."""
     pair = answers.replacement(text)
-    if not pair or fuzz.ratio(pair[0].casefold(), pair[1].casefold()) < SIMILAR_SPELLING:
+    if not pair:
         return {}
     new, old = pair
-    word = re.compile(rf"(?<![\w-]){re.escape(old)}(?![\w-])", re.IGNORECASE)
+    # the spelling compared is the new value's last word ("Kestrel-Park" for "Parks")
+    if fuzz.ratio(re.split(r"[\s-]+", new)[-1].casefold(), old.casefold()) < SIMILAR_SPELLING:
+        return {}
+    # "it's Kestrel-Park not Parks" after "Nadia Kestrel Parks": the words before the replaced one
+    # that the new spelling repeats are replaced with it
+    repeated = [re.escape(w) for w in re.split(r"[\s-]+", new)[:-1] if w]
+    lead = "".join(rf"(?:{w}[\s-]+)?" for w in repeated)
+    word = re.compile(rf"(?<![\w-]){lead}{re.escape(old)}(?![\w-])", re.IGNORECASE)
     hits = {
         field: word.sub(new, value, count=1)
         for field, value in kept.items()

@@ -299,6 +299,14 @@ def not_understood_about(order: PortOrder, catalog: Catalog | None = None) -> Re
     )
 
 
+def not_resubmitted(problem: str) -> Reply:
+    return Reply(
+        f'I couldn\'t send it: {problem} Nothing was changed or sent. Say "fix my order" to go through it '
+        "again, or ask for a person.",
+        (Button("Fix my order now", "/start_fix"), PERSON_BUTTON),
+    )
+
+
 def split_off_submitted(order: PortOrder) -> Reply:
     return Reply(f"Done: {order.order_id} is complete and submitted to {order.losing_carrier}. {NEXT_STEPS}")
 

@@ -37,9 +37,8 @@ class PersonRequest(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            text = message.get(TEXT) or ""
-            intent = message.get(INTENT) or {}
-            if intent.get("name") == REQUEST_HUMAN or not asks_for_a_person(text):
+            # also when the classifier chose request_human itself, but not surely enough to pass the fallback
+            if not asks_for_a_person(message.get(TEXT) or ""):
                 continue
             chosen = {"name": REQUEST_HUMAN, "confidence": 1.0}
             ranking = [row for row in message.get(INTENT_RANKING_KEY) or [] if row.get("name") != REQUEST_HUMAN]

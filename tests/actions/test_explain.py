@@ -1,4 +1,4 @@
-from actions.explain import ActionClarifyRejection, ActionExplainRejection, ActionExplainTerm
+from actions.explain import ActionClarifyRejection, ActionExplainRejection, ActionExplainTerm, ActionRecover
 from bot.core.catalog import load_catalog
 from tests.actions.conftest import run_action
 
@@ -78,3 +78,23 @@ def test_a_term_question_is_answered_from_the_glossary(tracker_for):
     tracker = tracker_for("what is a BTN?", "ask_term", entities=[{"entity": "term", "value": "btn"}])
     _, messages = run_action(ActionExplainTerm(), tracker)
     assert CATALOG.term("btn").definition in messages[0]["text"]
+
+
+def test_a_casual_yes_no_rule_expected_starts_the_fix_of_the_verified_order(demo_store, tracker_for):
+    tracker = tracker_for("ya go", "nlu_fallback", slots={"verified_order_id": "PO-10001"})
+    events, _ = run_action(ActionRecover(), tracker)
+    assert {"event": "followup", "timestamp": None, "name": "action_start_fix"} in events
+
+
+def test_a_turn_already_answered_just_ends(demo_store, tracker_for):
+    tracker = tracker_for("can somebody call me", "nlu_fallback", slots={"verified_order_id": "PO-10001"})
+    tracker.events.extend(
+        [{"event": "user", "text": "can somebody call me"}, {"event": "action", "name": "action_handoff"}]
+    )
+    events, messages = run_action(ActionRecover(), tracker)
+    assert events == [{"event": "followup", "timestamp": None, "name": "action_listen"}] and messages == []
+
+
+def test_a_message_nothing_fits_gets_the_default_answer_and_is_forgotten(demo_store, tracker_for):
+    events, messages = run_action(ActionRecover(), tracker_for("purple monkey dishwasher", "nlu_fallback"))
+    assert messages[0]["response"] == "utter_default" and events[0]["event"] == "rewind"

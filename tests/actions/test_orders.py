@@ -264,7 +264,7 @@ def test_a_second_request_for_a_person_reaches_the_same_ticket(demo_store):
 
 def faq_parse(confidence: float) -> dict:
     answer = {
-        "responses": [{"text": "Yes. Your number keeps working until the port completes."}],
+        "responses": [{"text": "Your number keeps working until the port completes."}],
         "confidence": confidence,
     }
     return {"faq": {"response": answer}}
@@ -281,7 +281,5 @@ def test_a_question_asked_at_the_summary_is_answered_and_nothing_is_sent(demo_st
         slots={**FIXING_PIN, "pin": pin, "requested_slot": "fix_confirmed"},
         response_selector=faq_parse(0.99),
     )
-    assert slots(events)["fix_confirmed"] is None and texts == [
-        "Yes. Your number keeps working until the port completes."
-    ]
+    assert slots(events)["fix_confirmed"] is None and texts == ["Your number keeps working until the port completes."]
     assert demo_store.get("PO-10007").status.value == "rejected"

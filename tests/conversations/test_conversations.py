@@ -94,6 +94,6 @@ def test_the_customer_gets_the_right_end_state(stack, store, conversation: Conve
                 continue
             if path.name.startswith("orders.db") and secret in on_the_order:
                 continue
-            # standing alone: a 4-digit secret also occurs inside the digits of a float or a timestamp
-            typed = rb"(?<![0-9])" + re.escape(secret).encode() + rb"(?![0-9])"
+            # standing alone: a 4-digit secret also occurs inside a float, a timestamp or a random id
+            typed = rb"(?<![0-9A-Za-z])" + re.escape(secret).encode() + rb"(?![0-9A-Za-z])"
             assert not re.search(typed, path.read_bytes()), f"{secret!r} in clear in {path}"

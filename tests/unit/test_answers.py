@@ -470,6 +470,11 @@ CASES = [
         "Lakeview Pet Clinic, PLLC",
     ),
     ("numbers", "the 0177 nmbr is the one we keep", "0177"),
+    ("service_address", "2201 lake avenue south minneapolis mn 55405", "2201 lake avenue south"),
+    # the name an account is under, said with its number
+    ("account_name", "they gave me account 5521-0093 under Lee Family Dental", "Lee Family Dental"),
+    ("account_name", "it's under the name Harbor Light Bakery Inc", "Harbor Light Bakery Inc"),
+    ("authorized_title", "ok, how do i fix that", None),
 ]
 
 

@@ -66,6 +66,7 @@ def test_a_no_or_a_hesitation_is_no(text):
         "Bayview Dental Group, LLC",
         "Looks mostly right. Can you confirm the whole number? I want to be sure the end got in.",
         "sure, but one thing first",
+        "can the note just say: number unlocked, fee paid, google gave no PIN",
     ],
 )
 def test_anything_else_is_neither(text):
@@ -79,6 +80,7 @@ def test_anything_else_is_neither(text):
         ("can you resubmit it with the right pin", True),
         ("please sort it out", True),
         ("the numbers are on two accounts, can you split them?", True),
+        ("fill it in now", True),
         ("my port PO-10002 was rejected", False),
         ("what does this mean?", False),
     ],
@@ -123,6 +125,7 @@ def test_a_request_for_a_person_is_seen(text, expected):
         ("no wait, I mixed them up", True),
         ("not yet, I want to check with my partner", False),
         ("no, not now", False),
+        ("wait, the app just gave me a different one: 805561", True),
     ],
 )
 def test_a_change_at_the_summary_is_told_from_a_question(text, expected):

@@ -62,6 +62,7 @@ def test_good_answers_are_normalised(field, answer, expected):
         ("numbers", "0199", "didn't find a phone number"),
         ("numbers", "305-555-0116 and 305-555-0118", "every number"),
         ("remaining_disposition", "maybe", "keep them"),
+        ("account_number", "305-555-0116", "phone number on the order"),
         ("remaining_disposition", "disconnect 305-555-0118", "moving to us with this order"),
         ("pilot_number", "305-555-0118", "moving to us with this order"),
         ("requested_foc_date", "2026-11-28", "weekend"),
@@ -210,3 +211,10 @@ def test_a_business_name_typed_for_another_question_is_the_account_name_still_to
 def test_a_note_to_the_carrier_keeps_what_was_done_not_the_filler_around_it():
     note = fixes.checklist_note("Yes I have done it already, as I said they turned it back on, ticket FR-22817")
     assert note == "as I said they turned it back on, ticket FR-22817"
+
+
+def test_a_corrected_surname_replaces_the_words_it_repeats():
+    kept = {"authorized_name": "Nadia Kestrel Parks", "authorized_title": "Owner"}
+    assert fixes.corrected_in_place(kept, "sorry, it's Kestrel-Park not Parks") == {
+        "authorized_name": "Nadia Kestrel-Park"
+    }

@@ -20,3 +20,10 @@ def test_a_request_for_a_person_wins_over_what_the_classifier_thought():
 def test_a_message_that_only_names_a_person_keeps_its_intent():
     (message,) = PersonRequest().process([classified("the person authorized is Dana Whitfield", "inform")])
     assert message.get(INTENT)["name"] == "inform"
+
+
+def test_a_request_for_a_person_the_classifier_was_unsure_of_is_made_sure():
+    message = classified("id rather have somebody call me about a new number", "request_human")
+    message.set(INTENT, {"name": "request_human", "confidence": 0.4})
+    (message,) = PersonRequest().process([message])
+    assert message.get(INTENT) == {"name": "request_human", "confidence": 1.0}

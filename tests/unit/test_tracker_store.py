@@ -62,3 +62,20 @@ def test_a_secret_kept_encrypted_is_masked_where_it_was_typed_unlabeled(monkeypa
     masked = mask_events(events)
     assert "421555016100002" not in str(masked) and "318274" not in str(masked)
     assert masked[1]["value"] == cipher
+
+
+def test_a_checked_value_that_shares_a_secrets_digits_stays_usable(monkeypatch):
+    """A phone number typed as the account number by mistake, and then as the BTN: the BTN slot
+    keeps the dialable number (masking it broke the resubmission), the message is masked."""
+    key = generate_key()
+    monkeypatch.setenv("PIN_ENCRYPTION_KEY", key)
+    events = [
+        {"event": "user", "text": "512-555-0148"},
+        {"event": "slot", "name": "account_number", "value": SecretBox(key).encrypt("5125550148")},
+        {"event": "user", "text": "the btn is 5125550148"},
+        {"event": "slot", "name": "btn", "value": "the btn is 5125550148"},
+        {"event": "slot", "name": "btn", "value": "+15125550148"},
+    ]
+    masked = mask_events(events)
+    assert "5125550148" not in masked[2]["text"] and "5125550148" not in masked[3]["value"]
+    assert masked[4]["value"] == "+15125550148"
