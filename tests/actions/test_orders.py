@@ -92,25 +92,23 @@ def test_confirmation_corrects_and_resubmits_with_an_audit_trail(demo_store):
     assert [e.field for e in demo_store.audit("PO-10007") if e.actor == "chat:tester"][0] == "pin"
 
 
+# "yes" at the summary of a multi-account fix that keeps only +19195550114 on PO-10012
+SPLIT_CONFIRMED = {
+    "verified_order_id": "PO-10012",
+    "rejection_category": "multiple_accounts",
+    "numbers": ["+19195550114"],
+}
+
+
 def test_a_split_moves_the_other_numbers_to_a_new_draft_order(demo_store):
-    tracker = make_tracker(
-        "yes",
-        "affirm",
-        slots={"verified_order_id": "PO-10012", "rejection_category": "multiple_accounts", "numbers": ["+19195550114"]},
-    )
-    _, messages = run_action(ActionApplyFix(), tracker)
+    _, messages = run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=dict(SPLIT_CONFIRMED)))
     assert demo_store.get("PO-10012").numbers == ("+19195550114",)
     drafts = demo_store.list(status="draft")
     assert [d.numbers for d in drafts] == [("+19195550115",)] and drafts[0].order_id in messages[0]["text"]
 
 
 def test_the_split_off_order_is_completed_and_submitted_in_the_same_chat(demo_store):
-    tracker = make_tracker(
-        "yes",
-        "affirm",
-        slots={"verified_order_id": "PO-10012", "rejection_category": "multiple_accounts", "numbers": ["+19195550114"]},
-    )
-    events, _ = run_action(ActionApplyFix(), tracker)
+    events, _ = run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=dict(SPLIT_CONFIRMED)))
     [draft] = demo_store.list(status="draft")
     offered = slots(events)
     assert offered["verified_order_id"] == draft.order_id

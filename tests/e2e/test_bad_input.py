@@ -392,8 +392,9 @@ def valid_answers(today: date) -> dict[str, str]:
         "authorized_email": "owner@example.com",
         "pin": "739154",
         "remaining_disposition": "keep them",
-        "pilot_number": "(415) 555-0187",
+        "pilot_number": "(415) 555-0199",  # a line that stays with the old carrier
         "numbers": "415-555-0186",
+        "underlying_carrier": "Bandwidth",
         "checklist_note": "paid the balance, confirmation 88231",
         "requested_foc_date": validators.business_days_after(today, 5).isoformat(),
     }
@@ -409,6 +410,7 @@ SLOT_CATEGORIES = (
     "hunt_group",
     "multiple_accounts",
     "unpaid_balance",
+    "resold_account",  # the network it runs on: a name read by the catalog's carriers or as typed
 )
 
 
@@ -494,8 +496,10 @@ def test_injection_strings_in_every_slot_are_refused_or_stored_exactly(stack, cu
     )
     conversation.run()
 
-    asked = fixes.fields_to_ask(load_catalog().category(category), order_store.get(order.order_id))
-    assert set(conversation.accepted) == set(asked)
+    # every field the fix asks, and perhaps one it keeps when given with another ("name, title")
+    rejection, current = load_catalog().category(category), order_store.get(order.order_id)
+    asked, taken = set(fixes.fields_to_ask(rejection, current)), set(fixes.fields_taken([rejection], current))
+    assert asked <= set(conversation.accepted) <= taken
     slots = customer.tracker()["slots"]
     box = SecretBox(stack.env_values["PIN_ENCRYPTION_KEY"])
     context = fixes.FixContext(order_store.get(order.order_id), date.today())
