@@ -21,3 +21,11 @@ def test_a_folder_is_read_file_by_file_with_annotations_removed_and_other_blocks
 def test_the_same_text_key_ignores_case_and_spacing_only():
     assert same_text_key(" My  PIN\twas wrong ") == same_text_key("my pin was wrong")
     assert same_text_key("my pin was wrong.") != same_text_key("my pin was wrong")
+
+
+def test_no_held_out_faq_question_is_a_training_example():
+    from bot.settings import PROJECT_ROOT
+
+    trained = {same_text_key(example.text) for example in read_examples(PROJECT_ROOT / "data" / "nlu")}
+    held_out = read_examples(PROJECT_ROOT / "tests" / "faq_holdout.yml")
+    assert len(held_out) == 80 and not [e.text for e in held_out if same_text_key(e.text) in trained]
