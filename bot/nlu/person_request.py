@@ -9,32 +9,18 @@ so the two cannot disagree. It goes after the intent classifiers and before the 
 
 from __future__ import annotations
 
-from typing import Any
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.decisions import asks_for_a_person
+from bot.nlu.component import SettingsFree
 
 REQUEST_HUMAN = "request_human"
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class PersonRequest(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> PersonRequest:
-        return cls()
-
+class PersonRequest(SettingsFree):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             # also when the classifier chose request_human itself, but not surely enough to pass the fallback

@@ -14,17 +14,14 @@ messages lost (so that set is no longer blind to it), and its threshold was not 
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.catalog import INTENT_PREFIX
 from bot.core.notices import find_categories
+from bot.nlu.component import SettingsFree
 
 QUESTION_INTENTS = frozenset({"faq", "ask_term"})  # a porting question, a glossary question
 LIKELY = 0.2  # a rejection intent this likely, behind a porting question, is a reason the message names
@@ -33,17 +30,7 @@ _TOLD_REJECTED = re.compile(r"\b(?:reject\w*|bounced|kicked back|denied|refused|
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
-class ReasonFirst(GraphComponent):
-    @classmethod
-    def create(
-        cls,
-        config: dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ReasonFirst:
-        return cls()
-
+class ReasonFirst(SettingsFree):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             question = (message.get(INTENT) or {}).get("name")
