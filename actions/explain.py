@@ -55,13 +55,6 @@ def order_to_fix(tracker: Tracker) -> PortOrder | None:
     return order if order.status == OrderStatus.REJECTED or fixes.is_split_off(order) else None
 
 
-def fix_values_given(tracker: Tracker) -> dict[str, str]:
-    """What the customer, with their rejected order found, wrote for its fix ("Dana Whitfield,
-    Operations Director", "it should be Jonathan Reyes") instead of saying "fix it"."""
-    order = order_to_fix(tracker)
-    return values_for_the_fix(tracker, order) if order else {}
-
-
 def names_an_order(tracker: Tracker) -> bool:
     """The message gives an order number: the order itself says why it was rejected, so it is
     looked up (after the identity check) instead of asking the customer for the reason."""
@@ -73,12 +66,15 @@ def where_it_belongs(tracker: Tracker) -> list[EventType]:
     fix of the order found, a request for a person, or an order number (whose own rejection is
     explained after the identity check, or fixed right away when the customer asks for that)."""
     text = tracker.latest_message.get("text") or ""
-    if fix_values_given(tracker):  # the fix reads them out of this message when it starts
+    order = order_to_fix(tracker)  # read once: every branch below asks about the same order
+    # values for the fix instead of "fix it" ("Dana Whitfield, Operations Director"): the fix
+    # reads them out of this message when it starts
+    if order and values_for_the_fix(tracker, order):
         return [FollowupAction("action_start_fix")]
     if asks_for_a_person(text):
         return [FollowupAction("action_handoff")]
     # "do we have to fix both the name and the address?", "ya go" to the offer to fix
-    if (asks_to_fix(text) or decision(text) is Decision.YES) and order_to_fix(tracker):
+    if order and (asks_to_fix(text) or decision(text) is Decision.YES):
         return [FollowupAction("action_start_fix")]
     if names_an_order(tracker):
         return [FollowupAction("action_start_fix" if asks_to_fix(text) else "action_show_order")]
