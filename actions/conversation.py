@@ -20,13 +20,11 @@ from actions.dispatch import send
 from actions.slots import AFTER_VERIFICATION, FIX_NEXT, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
 from bot import settings
 from bot.adapters.turns import first_action_of_the_turn
-from bot.core.orders.identity import LockoutPolicy, customer_from_token
+from bot.core.orders.identity import customer_from_token
 from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.orders.store import OrderStore, OrderStoreUnavailable, UnknownOrder
 from bot.core.replies import ORDERS_UNAVAILABLE
 from bot.core.secrets import SecretBox
-
-LOCKOUT = LockoutPolicy()
 
 logger = logging.getLogger(__name__)
 
@@ -101,6 +99,13 @@ def latest_metadata(tracker: Tracker) -> dict:
         if event.get("event") == "user":
             return event.get("metadata") or {}
     return {}
+
+
+def client_of(tracker: Tracker) -> str:
+    """Who is answering the identity check, for the per-client lock: the address the REST channel
+    saw (its own metadata, never the body's), else the channel's user (a Slack user id)."""
+    client = latest_metadata(tracker).get("client")
+    return client if isinstance(client, str) and client else f"{tracker.get_latest_input_channel()}:{tracker.sender_id}"
 
 
 def token_customer(tracker: Tracker) -> str | None:

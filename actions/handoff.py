@@ -102,11 +102,14 @@ class ActionHandoff(Action):
             reasons[0] if reasons else "general", summary, order.order_id if order else claimed, tracker.sender_id
         )
         smtp_url = settings.get(settings.SMTP_URL)
-        if smtp_url:
+        if smtp_url:  # the summary as stored: the order's own secrets masked too
             notify.send_ticket(
-                smtp_url, settings.get(settings.SUPPORT_EMAIL, notify.DEFAULT_SUPPORT_ADDRESS), ticket, summary
+                smtp_url,
+                settings.get(settings.SUPPORT_EMAIL, notify.DEFAULT_SUPPORT_ADDRESS),
+                ticket.ticket_id,
+                ticket.summary,
             )
-        send(dispatcher, [ticket_opened(ticket, contact)])
+        send(dispatcher, [ticket_opened(ticket.ticket_id, contact)])
         return events + [ActiveLoop(None), SlotSet(REQUESTED_SLOT, None), *clear_fix()]
 
 

@@ -19,8 +19,6 @@ ORDER_ID = "order_id"
 ORDER_VERIFIER = "order_verifier"
 # The order id this conversation has proven to own.
 VERIFIED_ORDER = "verified_order_id"
-# When the identity check failed (epoch seconds), for the lockout.
-LOOKUP_FAILURES = "lookup_failures"
 # What the customer wanted before the identity check ("fix", "status", "explain").
 AFTER_VERIFICATION = "after_verification"
 # Which form the rules start next ("verify", "fix_form") or "none": a featurized slot, so the
@@ -45,7 +43,6 @@ ALL_SLOTS: tuple[str, ...] = (
     ORDER_ID,
     ORDER_VERIFIER,
     VERIFIED_ORDER,
-    LOOKUP_FAILURES,
     AFTER_VERIFICATION,
     FIX_NEXT,
     FIX_FAILURES,

@@ -4,6 +4,7 @@ servers for end-to-end tests."""
 from __future__ import annotations
 
 import os
+import random
 import re
 import shutil
 from pathlib import Path
@@ -12,8 +13,11 @@ import pytest
 import requests
 from hypothesis import settings
 
+from bot.core.errors import UserError
 from bot.core.secrets import KEY_ENV, generate_key
+from bot.ops.cluster import Cluster
 from bot.ops.processes import free_port
+from bot.ops.services import postgres_program
 from bot.ops.stack import ServerSettings, Stack
 from bot.settings import DEFAULT_MODEL
 
@@ -69,17 +73,43 @@ def stack(trained_model, tmp_path_factory) -> Stack:
         yield running
 
 
+def require_services() -> None:
+    """PostgreSQL and Redis from Debian's packages; missing ones skip the test, or fail it in CI."""
+    try:
+        postgres_program("postgres")
+    except UserError as error:
+        require(False, str(error))
+    require_program("redis-server", "redis-server")
+
+
+@pytest.fixture(scope="session")
+def cluster(trained_model, tmp_path_factory) -> Cluster:
+    """The production shape (two Rasa replicas, two action servers, PostgreSQL, Redis, HAProxy),
+    started once for the tests that need it (load, locks, guessing across replicas)."""
+    require_services()
+    with Cluster(stack_settings(tmp_path_factory.mktemp("cluster"))).start() as running:
+        yield running
+
+
 class RestClient:
     """A customer talking to the Rasa REST channel, as the website widget does."""
 
-    def __init__(self, stack: Stack, sender: str):
+    def __init__(self, stack: Stack, sender: str, address: str | None = None):
+        # Each customer writes from an address of their own, as real ones do (through our load
+        # balancer's X-Forwarded-For): the identity check's per-client limit counts by address.
         self.stack, self.sender = stack, sender
+        self.address = address or f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"
 
     def say(self, message: str, metadata: dict | None = None) -> list[dict]:
         body = {"sender": self.sender, "message": message}
         if metadata:
             body["metadata"] = metadata
-        response = requests.post(f"{self.stack.settings.rasa_url}/webhooks/rest/webhook", json=body, timeout=60)
+        response = requests.post(
+            f"{self.stack.settings.rasa_url}/webhooks/rest/webhook",
+            json=body,
+            headers={"X-Forwarded-For": self.address},
+            timeout=60,
+        )
         response.raise_for_status()
         return response.json()
 

@@ -1,6 +1,7 @@
 """The identity check before an order is shown or changed: order id plus the service ZIP or
-contact e-mail on file. An unknown order and a wrong verifier get the same answer, and after
-three failures order look-ups are locked for this conversation for 15 minutes.
+contact e-mail on file. An unknown order and a wrong verifier get the same answer, and wrong
+answers lock the order id (and the client who gave them) for everyone for 15 minutes, counted in
+the order store (bot/core/orders/identity.py).
 
 The order id and the ZIP or e-mail are read out of whatever the customer wrote ("my zip is
 55402", "I already told you. 64112"), also before they were asked; a message with neither in it
@@ -15,13 +16,13 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.conversation import LOCKOUT, needs_order_store, now, order_store
+from actions.conversation import client_of, needs_order_store, now, order_store
 from actions.dispatch import send
 from actions.noted import noted
 from actions.questions import side_answer
-from actions.slots import LOOKUP_FAILURES, NOTED_ANSWERS, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
+from actions.slots import NOTED_ANSWERS, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
 from bot.core import answers
-from bot.core.orders.identity import verify
+from bot.core.orders.identity import IdentityCheck, check_identity
 from bot.core.orders.records import PortOrder
 from bot.core.replies import NO_VERIFIER_GIVEN, ORDER_ID_FORMAT, lookup_failed, lookup_locked
 
@@ -30,16 +31,6 @@ from bot.core.replies import NO_VERIFIER_GIVEN, ORDER_ID_FORMAT, lookup_failed, 
 class ValidateVerifyForm(FormValidationAction):
     def name(self) -> str:
         return "validate_verify_form"
-
-    async def get_validation_events(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[EventType]:
-        failures = tracker.get_slot(LOOKUP_FAILURES) or []
-        until = LOCKOUT.locked_until(failures, now())
-        if until:  # checked before anything is looked up, whatever was typed
-            send(dispatcher, [lookup_locked(until, now())])
-            return [SlotSet(ORDER_ID, None), SlotSet(ORDER_VERIFIER, None), SlotSet(REQUESTED_SLOT, None)]
-        return await super().get_validation_events(dispatcher, tracker, domain)
 
     async def get_extraction_events(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -79,25 +70,21 @@ class ValidateVerifyForm(FormValidationAction):
         if not found:
             send(dispatcher, [side_answer(tracker) or NO_VERIFIER_GIVEN])
             return {ORDER_VERIFIER: None}
-        order = verify(order_store(), tracker.get_slot(ORDER_ID) or "", found.value)
-        if order:
-            return {ORDER_VERIFIER: "verified", VERIFIED_ORDER: order.order_id, LOOKUP_FAILURES: []}
+        check = _check(tracker, tracker.get_slot(ORDER_ID) or "", found.value)
+        if check.order:
+            return {ORDER_VERIFIER: "verified", VERIFIED_ORDER: check.order.order_id}
         # a verifier that failed is not offered again from what the customer said before
         kept = {field: v for field, v in noted(tracker).items() if v != found.value}
-        failures = LOCKOUT.record_failure(tracker.get_slot(LOOKUP_FAILURES) or [], now())
-        until = LOCKOUT.locked_until(failures, now())
-        if until:
-            send(dispatcher, [lookup_locked(until, now())])
-            return {
-                ORDER_ID: None,
-                ORDER_VERIFIER: None,
-                LOOKUP_FAILURES: failures,
-                REQUESTED_SLOT: None,
-                NOTED_ANSWERS: kept,
-            }
-        send(dispatcher, [lookup_failed(LOCKOUT.remaining_attempts(failures, now()))])
+        if check.locked_until:
+            send(dispatcher, [lookup_locked(check.locked_until, now())])
+            return {ORDER_ID: None, ORDER_VERIFIER: None, REQUESTED_SLOT: None, NOTED_ANSWERS: kept}
+        send(dispatcher, [lookup_failed(check.tries_left)])
         # the order id stays: a typo in the ZIP is corrected without typing the order again
-        return {ORDER_VERIFIER: None, LOOKUP_FAILURES: failures, NOTED_ANSWERS: kept}
+        return {ORDER_VERIFIER: None, NOTED_ANSWERS: kept}
+
+
+def _check(tracker: Tracker, order_id: str, verifier: str) -> IdentityCheck:
+    return check_identity(order_store(), order_id, verifier, client_of(tracker), now())
 
 
 def verify_noted(tracker: Tracker) -> tuple[PortOrder | None, dict[str, Any]]:
@@ -109,11 +96,10 @@ def verify_noted(tracker: Tracker) -> tuple[PortOrder | None, dict[str, Any]]:
     typed = answers.extract("order_verifier", text) if answers.extract("order_id", text) else None
     order_id = kept.get("order_id")
     verifier = kept.get("service_zip") or kept.get("email") or (typed.value if typed else None)
-    failures = tracker.get_slot(LOOKUP_FAILURES) or []
-    if not order_id or not verifier or LOCKOUT.locked_until(failures, now()):
+    if not order_id or not verifier:
         return None, {}
-    order = verify(order_store(), order_id, verifier)
-    if order:
-        return order, {VERIFIED_ORDER: order.order_id, LOOKUP_FAILURES: []}
+    check = _check(tracker, order_id, verifier)
+    if check.order:
+        return check.order, {VERIFIED_ORDER: check.order.order_id}
     unused = {field: value for field, value in kept.items() if value != verifier}
-    return None, {LOOKUP_FAILURES: LOCKOUT.record_failure(failures, now()), NOTED_ANSWERS: unused}
+    return None, {NOTED_ANSWERS: unused}

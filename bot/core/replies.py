@@ -195,10 +195,14 @@ def lookup_failed(tries_left: int) -> Reply:
 
 
 def lookup_locked(until: float, now: float) -> Reply:
+    """The same answer for every locked look-up, known order or not: it tells a guesser nothing,
+    and a customer whose order someone else tried to guess knows to wait or ask for a person."""
     minutes = max(1, round((until - now) / 60))
+    wait = "1 minute" if minutes == 1 else f"{minutes} minutes"
     return Reply(
-        "For your security, order look-ups are paused for this conversation after several "
-        f"unsuccessful tries. Please try again in about {minutes} minutes, or ask for a person."
+        "For your security, I can't check that order right now: too many wrong answers were given "
+        f"for it or from here. Please try again in about {wait}, or ask for a person and our "
+        "porting team will contact you."
     )
 
 

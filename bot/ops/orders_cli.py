@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import time
 from dataclasses import asdict
+from datetime import datetime, timezone
 
 from bot.core.orders.demo import seed_demo
+from bot.core.orders.identity import order_locked_until
 from bot.core.orders.records import NewOrder, OrderStatus, PortOrder
 from bot.core.orders.store import OrderStore
 
@@ -68,7 +71,10 @@ def show_order(args: argparse.Namespace) -> int:
         {"ticket_id": t.ticket_id, "category": t.category, "status": t.status, "created_at": t.created_at.isoformat()}
         for t in store.tickets(order.order_id)
     ]
-    document = {**order.masked(), "audit": audit, "tickets": tickets}
+    locked = order_locked_until(store, order.order_id, time.time())
+    # "identity_locked_until": wrong identity answers locked the order's look-ups until then (UTC)
+    until = datetime.fromtimestamp(locked, timezone.utc).isoformat(timespec="seconds") if locked else None
+    document = {**order.masked(), "identity_locked_until": until, "audit": audit, "tickets": tickets}
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0

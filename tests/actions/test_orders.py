@@ -40,22 +40,65 @@ def test_an_unknown_order_and_a_wrong_zip_get_the_same_answer():
     assert unknown == wrong and "couldn't match" in wrong[0]
 
 
-def test_three_failures_lock_out_even_the_right_answer():
-    failures = []
-    for _ in range(3):
+def test_five_wrong_answers_lock_the_order_for_every_conversation():
+    """The lock is the order's, kept in the store: a guesser who starts a new conversation for
+    each try (a new sender id) is locked all the same, and the right ZIP then shows nothing."""
+    for attempt in range(5):
         events, texts = validate(
             ValidateVerifyForm(),
-            answers={"order_verifier": "11111"},
-            slots={"order_id": "PO-10007", "lookup_failures": failures},
+            answers={"order_verifier": f"1111{attempt}"},
+            slots={"order_id": "PO-10007"},
+            sender=f"guesser-{attempt}",
         )
-        failures = slots(events)["lookup_failures"]
-    assert "paused" in texts[0] and slots(events)["requested_slot"] is None
+    assert "can't check that order right now" in texts[0] and slots(events)["requested_slot"] is None
     events, texts = validate(
-        ValidateVerifyForm(),
-        answers={"order_verifier": "30309"},
-        slots={"order_id": "PO-10007", "lookup_failures": failures},
+        ValidateVerifyForm(), answers={"order_verifier": "30309"}, slots={"order_id": "PO-10007"}, sender="owner"
     )
-    assert "paused" in texts[0] and "verified_order_id" not in slots(events)
+    assert "ask for a person" in texts[0] and "verified_order_id" not in slots(events)
+    # the same answer for an order id that does not exist, once it has had as many wrong answers
+    for attempt in range(5):
+        validate(
+            ValidateVerifyForm(),
+            answers={"order_verifier": "11111"},
+            slots={"order_id": "PO-19999"},
+            sender=f"other-{attempt}",
+        )
+    _, unknown = validate(
+        ValidateVerifyForm(), answers={"order_verifier": "11111"}, slots={"order_id": "PO-19999"}, sender="other-last"
+    )
+    assert unknown == texts
+
+
+def test_the_lock_goes_to_the_audit_trail(demo_store):
+    for attempt in range(5):
+        validate(
+            ValidateVerifyForm(),
+            answers={"order_verifier": "11111"},
+            slots={"order_id": "PO-10007"},
+            sender=f"guesser-{attempt}",
+        )
+    notes = [event.note for event in demo_store.audit("PO-10007") if event.actor == "identity check"]
+    assert len(notes) == 1 and "after 5 wrong answers" in notes[0]
+
+
+def test_one_client_is_slowed_across_orders():
+    """Ten wrong answers from one client, each about another order, lock that client out of
+    every order, also the one it then answers right; another client is not affected."""
+    for number in range(10):
+        validate(
+            ValidateVerifyForm(),
+            answers={"order_verifier": "11111"},
+            slots={"order_id": f"PO-{10001 + number}"},
+            sender="sweeper",
+        )
+    _, texts = validate(
+        ValidateVerifyForm(), answers={"order_verifier": "30309"}, slots={"order_id": "PO-10007"}, sender="sweeper"
+    )
+    assert "can't check that order right now" in texts[0]
+    events, _ = validate(
+        ValidateVerifyForm(), answers={"order_verifier": "30309"}, slots={"order_id": "PO-10007"}, sender="owner"
+    )
+    assert slots(events)["verified_order_id"] == "PO-10007"
 
 
 def test_a_badly_formed_order_id_is_explained():
@@ -213,12 +256,12 @@ def test_a_message_without_a_zip_or_email_is_asked_again_and_not_counted():
     events, texts = validate(
         ValidateVerifyForm(), answers={"order_verifier": "I told you already"}, slots={"order_id": "PO-10007"}
     )
-    assert "lookup_failures" not in slots(events) and "ZIP code of the service address" in texts[0]
+    assert "ZIP code of the service address" in texts[0] and "tries left" not in texts[0]
 
 
 def test_a_wrong_zip_keeps_the_order_number_so_only_the_zip_is_asked_again():
     events, texts = validate(ValidateVerifyForm(), answers={"order_verifier": "30308"}, slots={"order_id": "PO-10007"})
-    assert "order_id" not in slots(events) and len(slots(events)["lookup_failures"]) == 1
+    assert "order_id" not in slots(events) and "(4 tries left)" in texts[0]
 
 
 def confirming(text: str, pin: str) -> tuple[list, list]:

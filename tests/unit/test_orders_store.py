@@ -2,15 +2,17 @@ from datetime import date, datetime, timedelta, timezone
 
 import jwt
 import pytest
+from sqlalchemy import select
 
 from bot import settings
 from bot.core.catalog import load_catalog
 from bot.core.errors import UserError
 from bot.core.orders.demo import seed_demo
-from bot.core.orders.identity import LockoutPolicy, customer_from_token, verify
+from bot.core.orders.identity import LockoutPolicy, check_identity, customer_from_token, order_locked_until, verify
 from bot.core.orders.records import NewOrder, OrderStatus
 from bot.core.orders.store import InvalidChange, OrderStore, UnknownOrder
-from bot.core.secrets import KEY_ENV, SecretBox, generate_key
+from bot.core.orders.tables import OrderRow
+from bot.core.secrets import KEY_ENV, SecretBox, generate_key, is_ciphertext
 from bot.core.validators import ValidationError
 
 PIN = "738261"
@@ -119,14 +121,39 @@ def test_reveal_pin_needs_the_right_key(db_path):
         other.reveal_pin("PO-20001")
 
 
-def test_reading_needs_no_key_but_storing_a_pin_does(db_path, monkeypatch):
+def test_reading_needs_no_key_but_storing_a_secret_does(db_path, monkeypatch):
     OrderStore(f"sqlite:///{db_path}").add(new_order())
     monkeypatch.delenv(KEY_ENV)
     keyless = OrderStore(f"sqlite:///{db_path}")
-    assert [o.order_id for o in keyless.list()] == ["PO-20001"]
-    assert keyless.add(new_order(pin=None)).order_id == "PO-20002"
-    with pytest.raises(UserError, match=f"{KEY_ENV} is not set"):
-        keyless.add(new_order())
+    assert [(o.order_id, o.account_number) for o in keyless.list()] == [("PO-20001", "••••")]
+    assert keyless.add(new_order(pin=None, account_number=None)).order_id == "PO-20002"
+    for secret in ({"pin": None}, {}):  # the account number alone needs the key too
+        with pytest.raises(UserError, match=f"{KEY_ENV} is not set"):
+            keyless.add(new_order(**secret))
+
+
+def test_a_database_from_before_gets_its_account_numbers_encrypted(store):
+    order = store.add(new_order())
+    with store.engine.begin() as connection:  # as a store that kept them plain had written it
+        connection.execute(OrderRow.__table__.update().values(account_number=ACCOUNT))
+    assert store.get(order.order_id).account_number == ACCOUNT
+    assert store.encrypt_plain_account_numbers() == 1 and store.encrypt_plain_account_numbers() == 0
+    with store.engine.connect() as connection:
+        assert is_ciphertext(connection.scalar(select(OrderRow.account_number)))
+    assert store.get(order.order_id).account_number == ACCOUNT
+
+
+def test_the_account_number_is_encrypted_at_rest(store, db_path):
+    order = store.add(new_order())
+    assert order.account_number == ACCOUNT and store.get(order.order_id).account_number == ACCOUNT
+    store.update_fields(order.order_id, {"account_number": "5550001111"}, actor="test")
+    assert store.get(order.order_id).account_number == "5550001111"
+    stored = db_path.read_bytes() + (
+        db_path.with_name(db_path.name + "-wal").read_bytes()
+        if db_path.with_name(db_path.name + "-wal").exists()
+        else b""
+    )
+    assert ACCOUNT.encode() not in stored and b"5550001111" not in stored
 
 
 def test_update_fields_audits_with_masked_secrets(store):
@@ -212,8 +239,9 @@ def test_tickets_mask_the_orders_secrets(store):
         secrets=["4321"],
     )
     second = store.open_ticket("out_of_scope", "general question")
-    assert (first, second) == ("T-100001", "T-100002")
-    ticket = store.tickets(order.order_id)[0]
+    assert (first.ticket_id, second.ticket_id) == ("T-100001", "T-100002")
+    [ticket] = store.tickets(order.order_id)
+    assert ticket == first
     assert ticket.summary == "PIN ••••61, account ••••10, ssn ••••"
     assert (ticket.status, ticket.conversation_id, ticket.order_id) == ("open", "conv-1", order.order_id)
     with pytest.raises(UnknownOrder):
@@ -251,33 +279,37 @@ def test_verify_gives_the_same_none_for_wrong_verifier_and_unknown_order(store, 
     assert verify(store, order_id, verifier) is None
 
 
-def test_lockout_after_three_failures_for_fifteen_minutes():
-    policy = LockoutPolicy()
-    failures: list[float] = []
-    for now in (0.0, 60.0):
-        failures = policy.record_failure(failures, now)
-    assert not policy.is_locked(failures, 61.0)
-    assert policy.remaining_attempts(failures, 61.0) == 1
-    failures = policy.record_failure(failures, 120.0)
+def test_lockout_after_five_failures_for_fifteen_minutes():
+    policy = LockoutPolicy(max_failures=5)
+    failures = [0.0, 30.0, 60.0, 90.0]
+    assert policy.locked_until(failures, 91.0) is None and policy.remaining_attempts(failures, 91.0) == 1
+    failures.append(120.0)
     assert policy.locked_until(failures, 121.0) == 120.0 + 900
-    assert policy.is_locked(failures, 1019.0)
     assert policy.remaining_attempts(failures, 1019.0) == 0
-    assert not policy.is_locked(failures, 1020.0)
-    assert policy.remaining_attempts(failures, 1020.0) == 3
+    assert policy.locked_until(failures, 1020.0) is None
+    assert policy.remaining_attempts(failures, 1020.0) == 5
 
 
 def test_spread_out_failures_do_not_lock():
-    policy = LockoutPolicy()
-    failures = [0.0, 1000.0, 2000.0]
-    assert not policy.is_locked(failures, 2001.0)
-    assert policy.record_failure(failures, 2100.0) == [2000.0, 2100.0]  # the old ones are dropped
+    policy = LockoutPolicy(max_failures=3)
+    assert policy.locked_until([0.0, 1000.0, 2000.0], 2001.0) is None
 
 
 def test_lockout_policy_is_configurable():
     policy = LockoutPolicy(max_failures=2, window=10, lockout=30)
-    assert policy.is_locked([0.0, 5.0], 34.0) and not policy.is_locked([0.0, 5.0], 35.0)
-    assert not policy.is_locked([0.0, 11.0], 12.0)
+    assert policy.locked_until([0.0, 5.0], 34.0) == 35.0 and policy.locked_until([0.0, 5.0], 35.0) is None
+    assert policy.locked_until([0.0, 11.0], 12.0) is None
     assert policy.remaining_attempts([0.0, 5.0, 40.0], 41.0) == 1  # the expired lock's failures no longer count
+
+
+def test_wrong_answers_lock_an_order_across_clients_and_in_time(store):
+    order = store.add(new_order())
+    for second in range(5):
+        check = check_identity(store, order.order_id, "00000", f"client-{second}", now=1000.0 + second)
+        assert check.order is None
+    assert check.locked_until == 1004.0 + 900 and order_locked_until(store, order.order_id, 1005.0) == 1904.0
+    assert check_identity(store, order.order_id, "94110", "owner", now=1005.0).locked_until == 1904.0
+    assert check_identity(store, order.order_id, "94110", "owner", now=1904.0).order == order  # the lock ran out
 
 
 SECRET = "test-signing-secret-" + "x" * 48  # long enough for HS512 too

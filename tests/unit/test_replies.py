@@ -89,10 +89,11 @@ def test_a_failed_lookup_says_how_many_tries_are_left():
 
 def test_a_locked_lookup_says_when_to_try_again_in_whole_minutes():
     assert lookup_locked(until=1_000_900.0, now=1_000_000.0).text == (
-        "For your security, order look-ups are paused for this conversation after several "
-        "unsuccessful tries. Please try again in about 15 minutes, or ask for a person."
+        "For your security, I can't check that order right now: too many wrong answers were given "
+        "for it or from here. Please try again in about 15 minutes, or ask for a person and our "
+        "porting team will contact you."
     )
-    assert "about 1 minutes" in lookup_locked(until=1_000_010.0, now=1_000_000.0).text  # never "about 0"
+    assert "about 1 minute," in lookup_locked(until=1_000_010.0, now=1_000_000.0).text  # never "about 0"
 
 
 def test_the_order_and_its_notice_are_named_as_given():

@@ -5,10 +5,14 @@ sender under one shared "default" conversation, and swallows a non-string messag
 answer and a traceback in the log. This subclass checks every request first (bot/adapters/channels/bodies.py)
 and answers a bad one with a 4xx and `{"error": "<what to send instead>"}`. It keeps the name
 "rest", so the address stays /webhooks/rest/webhook.
+
+It also tells the actions who is writing: the client's address goes into the message's metadata
+as "client" (the per-client limit of the identity check counts by it), whatever the body says.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -43,3 +47,21 @@ class RestChannel(RestInput):
     def _extract_input_channel(self, request: Request) -> str:
         # Rasa takes the channel name from the body; a REST client must not pass for another channel.
         return self.name()
+
+    def get_metadata(self, request: Request) -> dict[str, Any]:
+        """The body's metadata (the website's signed customer token) with the client's address."""
+        given = request.json.get("metadata") if isinstance(request.json, dict) else None
+        return {**(given if isinstance(given, dict) else {}), "client": client_address(request)}
+
+
+def client_address(request: Request) -> str:
+    """The address of whoever sent the request. Behind our own load balancer (it connects from
+    this machine and appends the address it saw to X-Forwarded-For) that is the header's last one;
+    the header is not believed from anyone else."""
+    seen = request.ip or "unknown"
+    forwarded = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    try:
+        from_this_machine = ipaddress.ip_address(seen).is_loopback
+    except ValueError:
+        from_this_machine = False
+    return forwarded[-1] if forwarded and from_this_machine else seen

@@ -189,6 +189,7 @@ def demo_order_id(index: int) -> str:
 def seed_demo(store: OrderStore) -> list[PortOrder]:
     """Create the missing demo orders, each rejected with its notice; returns the ones created."""
     _ = store.box  # a missing PIN key stops the seeding before the first order, not halfway
+    store.encrypt_plain_account_numbers()
     created = []
     for index, (category, notice, order) in enumerate(DEMO_ORDERS):
         order_id = demo_order_id(index)

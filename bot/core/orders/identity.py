@@ -1,16 +1,22 @@
 """Who may see an order in the chat: order id plus a verifier (service ZIP or contact e-mail),
-a lock after repeated failures, or a signed token from the customer's logged-in session."""
+a lock after repeated failures, or a signed token from the customer's logged-in session.
+
+Wrong answers are counted in the order store, per order id and per client, not per
+conversation: a new conversation (any script can make one) starts with the same count, and so
+does another replica. An order id that does not exist locks like one that does, so a lock tells
+a guesser nothing either."""
 
 from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass
+from datetime import datetime, timezone
 
 import jwt
 
 from bot.core import validators
 from bot.core.orders.records import PortOrder
-from bot.core.orders.store import OrderStore, UnknownOrder
+from bot.core.orders.store import OrderStore, UnknownOrder, order_key
 
 
 def _normalise(verifier: str) -> str:
@@ -46,13 +52,17 @@ def verify(store: OrderStore, order_id: str, verifier: str) -> PortOrder | None:
 class LockoutPolicy:
     """`max_failures` failed checks within `window` seconds lock verification for `lockout` seconds.
 
-    Pure: it works on a list of failure times (epoch seconds) that the caller keeps, for
-    example in a Rasa slot, and on the `now` the caller passes in.
+    Pure: it works on a list of failure times (epoch seconds) and on the `now` the caller passes in.
     """
 
-    max_failures: int = 3
+    max_failures: int
     window: float = 15 * 60
     lockout: float = 15 * 60
+
+    @property
+    def memory(self) -> float:
+        """How far back a failure can still matter: the window before a lock, and the lock."""
+        return self.window + self.lockout
 
     def _streak(self, failures: list[float], now: float) -> tuple[list[float], float | None]:
         """The failures that still count, and when the current lock ends (None: not locked)."""
@@ -68,17 +78,80 @@ class LockoutPolicy:
     def locked_until(self, failures: list[float], now: float) -> float | None:
         return self._streak(failures, now)[1]
 
-    def is_locked(self, failures: list[float], now: float) -> bool:
-        return self.locked_until(failures, now) is not None
-
     def remaining_attempts(self, failures: list[float], now: float) -> int:
         streak, until = self._streak(failures, now)
         return 0 if until is not None else self.max_failures - len(streak)
 
-    def record_failure(self, failures: list[float], now: float) -> list[float]:
-        """The failure list with `now` added and times too old to matter dropped."""
-        horizon = now - max(self.window, self.lockout)
-        return [t for t in failures if t > horizon] + [now]
+
+# 5 wrong answers about one order lock it for everyone; one client (an address, a Slack user)
+# gets 10 across all orders, so a sweep over order ids is slowed as well.
+ORDER_LOCKOUT = LockoutPolicy(max_failures=5)
+CLIENT_LOCKOUT = LockoutPolicy(max_failures=10)
+
+
+@dataclass(frozen=True)
+class IdentityCheck:
+    order: PortOrder | None  # set only when the answer was right and nothing was locked
+    locked_until: float | None = None  # epoch seconds
+    tries_left: int = 0
+
+
+def _subjects(order_id: str, client: str) -> dict[str, LockoutPolicy]:
+    return {f"order:{order_key(order_id)}": ORDER_LOCKOUT, f"client:{client}": CLIENT_LOCKOUT}
+
+
+def _failures(store: OrderStore, subject: str, policy: LockoutPolicy, now: float) -> list[float]:
+    since = datetime.fromtimestamp(now - policy.memory, timezone.utc)
+    # never later than now: another replica's clock may run a little ahead, and the database
+    # keeps microseconds, so a failure just written can read back a hair after `now`
+    return [min(moment.timestamp(), now) for moment in store.identity_failures(subject, since)]
+
+
+def _lock_state(store: OrderStore, subjects: dict[str, LockoutPolicy], now: float) -> tuple[float | None, int]:
+    """When the latest of the subjects' locks ends (None: none is locked), and the tries left."""
+    untils, left = [], []
+    for subject, policy in subjects.items():
+        failures = _failures(store, subject, policy, now)
+        untils.append(policy.locked_until(failures, now))
+        left.append(policy.remaining_attempts(failures, now))
+    locked = [until for until in untils if until is not None]
+    return (max(locked) if locked else None), min(left)
+
+
+def order_locked_until(store: OrderStore, order_id: str, now: float) -> float | None:
+    """When the lock of this order's identity check ends, for `orders show`; None when not locked."""
+    return ORDER_LOCKOUT.locked_until(_failures(store, f"order:{order_key(order_id)}", ORDER_LOCKOUT, now), now)
+
+
+def check_identity(store: OrderStore, order_id: str, verifier: str, client: str, now: float) -> IdentityCheck:
+    """The identity check a chat runs: refused while the order or the client is locked, whatever
+    was typed; a wrong answer is counted against both, and a lock it starts goes to the order's
+    audit trail (when the order exists)."""
+    subjects = _subjects(order_id, client)
+    until, _ = _lock_state(store, subjects, now)
+    if until is not None:
+        return IdentityCheck(None, until)
+    order = verify(store, order_id, verifier)
+    if order:
+        return IdentityCheck(order)
+    store.record_identity_failure(subjects, datetime.fromtimestamp(now, timezone.utc))
+    until, left = _lock_state(store, subjects, now)
+    order_lock = order_locked_until(store, order_id, now)
+    if order_lock is not None:
+        _audit_lock(store, order_id, order_lock, client)
+    return IdentityCheck(None, until, left)
+
+
+def _audit_lock(store: OrderStore, order_id: str, until: float, client: str) -> None:
+    ends = datetime.fromtimestamp(until, timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    try:
+        store.note(
+            order_id,
+            actor="identity check",
+            note=f"look-ups locked until {ends} after {ORDER_LOCKOUT.max_failures} wrong answers (last from {client})",
+        )
+    except UnknownOrder:
+        pass  # an order id nobody has: locked all the same, with no trail to write to
 
 
 def customer_from_token(token: str, secret: str) -> str | None:

@@ -1,5 +1,6 @@
 """The port order store: one repository class over SQLAlchemy (SQLite locally, PostgreSQL in
-production). It is the only place that sees a PIN in clear, and only to encrypt or reveal it."""
+production). It is the only place that sees a PIN or an account number in clear, and only to
+encrypt or reveal it: both are Fernet tokens in the database."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from bot import settings
 from bot.core import validators
 from bot.core.catalog import CATEGORY_IDS
 from bot.core.errors import UserError
-from bot.core.orders.records import AuditEvent, NewOrder, OrderStatus, PortOrder, Rejection, Ticket
-from bot.core.orders.tables import AuditEventRow, Base, OrderRow, RejectionRow, TicketRow
-from bot.core.secrets import SecretBox, looks_like_secret_field, mask, mask_text
+from bot.core.orders.records import AuditEvent, NewOrder, OrderStatus, PortOrder, Rejection, Ticket, utcnow
+from bot.core.orders.tables import AuditEventRow, Base, IdentityFailureRow, OrderRow, RejectionRow, TicketRow
+from bot.core.secrets import MASK, SecretBox, is_ciphertext, looks_like_secret_field, mask, mask_text
 
 ORDER_ID = re.compile(r"PO-\d{5}")
 FIRST_ORDER_NUMBER = 20001  # PO-10001..PO-19999 are kept for the demo orders
@@ -176,16 +177,21 @@ class OrderStore:
     def tickets(self, order_id: str | None = None, conversation_id: str | None = None) -> list[Ticket]:
         query = select(TicketRow).order_by(TicketRow.ticket_id)
         if order_id is not None:
-            query = query.where(TicketRow.order_id == _order_key(order_id))
+            query = query.where(TicketRow.order_id == order_key(order_id))
         if conversation_id is not None:
             query = query.where(TicketRow.conversation_id == conversation_id)
         with self._sessions() as session:
-            return [
-                Ticket(
-                    t.ticket_id, t.order_id, t.category, t.summary, t.conversation_id, _aware(t.created_at), t.status
-                )
-                for t in session.scalars(query)
-            ]
+            return [_ticket(t) for t in session.scalars(query)]
+
+    def identity_failures(self, subject: str, since: datetime) -> list[datetime]:
+        """When wrong identity answers about `subject` ("order:PO-10007", "client:...") were given."""
+        query = (
+            select(IdentityFailureRow.at)
+            .where(IdentityFailureRow.subject == subject, IdentityFailureRow.at >= since)
+            .order_by(IdentityFailureRow.at)
+        )
+        with self._sessions() as session:
+            return [_aware(at) for at in session.scalars(query)]
 
     def reveal_pin(self, order_id: str) -> str | None:
         """The PIN in clear, for the one place that needs it: the submission to the carrier."""
@@ -277,25 +283,48 @@ class OrderStore:
         order_id: str | None = None,
         conversation_id: str | None = None,
         secrets: Iterable[str] = (),
-    ) -> str:
-        """Hand a case to a person; the summary is stored with the order's and given secrets masked."""
+    ) -> Ticket:
+        """Hand a case to a person; the summary is stored with the order's and given secrets masked.
+        The ticket returned holds the masked summary: what may be e-mailed."""
         secrets = list(secrets)
         with self._sessions.begin() as session:
             if order_id is not None:
                 row = self._row(session, order_id)
                 order_id = row.order_id
                 secrets += self._secrets(row)
-            ticket_id = _next_id(session, TicketRow.ticket_id, "T-", FIRST_TICKET_NUMBER)
-            session.add(
-                TicketRow(
-                    ticket_id=ticket_id,
-                    order_id=order_id,
-                    category=category,
-                    summary=mask_text(summary, secrets),
-                    conversation_id=conversation_id,
-                )
+            row = TicketRow(
+                ticket_id=_next_id(session, TicketRow.ticket_id, "T-", FIRST_TICKET_NUMBER),
+                order_id=order_id,
+                category=category,
+                summary=mask_text(summary, secrets),
+                conversation_id=conversation_id,
+                status="open",
+                created_at=utcnow(),
             )
-            return ticket_id
+            session.add(row)
+            return _ticket(row)
+
+    def record_identity_failure(self, subjects: Iterable[str], at: datetime) -> None:
+        with self._sessions.begin() as session:
+            session.add_all(IdentityFailureRow(subject=subject, at=at) for subject in subjects)
+
+    def encrypt_plain_account_numbers(self) -> int:
+        """Encrypts the account numbers a database from before this store encrypted them still
+        holds in clear; returns how many. Run at every start (`seed_demo`): cheap when none are left."""
+        with self._sessions.begin() as session:
+            plain = [
+                row
+                for row in session.scalars(select(OrderRow).where(OrderRow.account_number.isnot(None)))
+                if not is_ciphertext(row.account_number)
+            ]
+            for row in plain:
+                row.account_number = self.box.encrypt(row.account_number)
+            return len(plain)
+
+    def note(self, order_id: str, actor: str, note: str) -> None:
+        """An audit-trail entry that changes nothing on the order (a lock of its identity check)."""
+        with self._sessions.begin() as session:
+            session.add(AuditEventRow(order_id=self._row(session, order_id).order_id, actor=actor, note=note))
 
     # ------------------------------------------------------------------------- helpers
 
@@ -308,13 +337,15 @@ class OrderStore:
         pin = values.pop("pin", None)
         if order_id is None:
             order_id = _next_id(session, OrderRow.order_id, "PO-", FIRST_ORDER_NUMBER)
-        order_id = _order_key(order_id)
+        order_id = order_key(order_id)
         if not ORDER_ID.fullmatch(order_id):
             raise InvalidChange(f"“{order_id}” is not an order id: they look like PO-12345.")
         if session.get(OrderRow, order_id) is not None:
             raise InvalidChange(f"Port order {order_id} already exists.")
+        account_number = values.pop("account_number", None)
         row = OrderRow(order_id=order_id, status=_status(order.status), **values)
         row.pin_encrypted = self.box.encrypt(pin) if pin else None
+        row.account_number = self.box.encrypt(account_number) if account_number else None
         session.add(row)
         session.flush()  # the row first: PostgreSQL checks the audit event's foreign key at once
         session.add(AuditEventRow(order_id=row.order_id, actor=actor, note="order created"))
@@ -340,6 +371,8 @@ class OrderStore:
                 continue
             if name == "pin":
                 row.pin_encrypted = self.box.encrypt(new) if new else None
+            elif name == "account_number":
+                row.account_number = self.box.encrypt(new) if new else None
             else:
                 setattr(row, name, new)
             session.add(
@@ -362,7 +395,7 @@ class OrderStore:
         session.flush()
 
     def _row(self, session: Session, order_id: str) -> OrderRow:
-        row = session.get(OrderRow, _order_key(order_id))
+        row = session.get(OrderRow, order_key(order_id))
         if row is None:
             raise UnknownOrder(order_id)
         return row
@@ -370,10 +403,21 @@ class OrderStore:
     def _field_value(self, row: OrderRow, name: str) -> Any:
         if name == "pin":
             return self.box.decrypt(row.pin_encrypted) if row.pin_encrypted else None
+        if name == "account_number":
+            return self._account_number(row, self.box)
         return getattr(row, name)
 
+    @staticmethod
+    def _account_number(row: OrderRow, box: SecretBox | None) -> str | None:
+        """The account number in clear; the mask when no key is at hand (`orders list` without
+        one); as stored when it is not ciphertext (a database written before it was encrypted)."""
+        stored = row.account_number
+        if not stored or not is_ciphertext(stored):
+            return stored
+        return box.decrypt(stored) if box else MASK
+
     def _secrets(self, row: OrderRow) -> list[str]:
-        return [s for s in (self._field_value(row, "pin"), row.account_number) if s]
+        return [s for s in (self._field_value(row, "pin"), self._field_value(row, "account_number")) if s]
 
     @staticmethod
     def _set_status(session: Session, row: OrderRow, status: OrderStatus, actor: str, note: str) -> None:
@@ -389,8 +433,11 @@ class OrderStore:
         )
         row.status = status
 
-    @staticmethod
-    def _to_order(row: OrderRow) -> PortOrder:
+    def _to_order(self, row: OrderRow) -> PortOrder:
+        try:
+            box = self.box
+        except UserError:  # no key: everything but the secrets can still be shown
+            box = None
         return PortOrder(
             order_id=row.order_id,
             status=row.status,
@@ -400,7 +447,7 @@ class OrderStore:
             service_zip=row.service_zip,
             contact_email=row.contact_email,
             customer_id=row.customer_id,
-            account_number=row.account_number,
+            account_number=self._account_number(row, box),
             btn=row.btn,
             has_pin=bool(row.pin_encrypted),
             service_address=row.service_address,
@@ -416,7 +463,13 @@ class OrderStore:
         )
 
 
-def _order_key(order_id: str) -> str:
+def _ticket(row: TicketRow) -> Ticket:
+    return Ticket(
+        row.ticket_id, row.order_id, row.category, row.summary, row.conversation_id, _aware(row.created_at), row.status
+    )
+
+
+def order_key(order_id: str) -> str:
     return order_id.strip().upper()
 
 

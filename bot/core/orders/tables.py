@@ -23,7 +23,7 @@ class OrderRow(Base):
     contact_email = Column(String(254))
     numbers = Column(JSON, nullable=False, default=list)
     losing_carrier = Column(String(120))
-    account_number = Column(String(30))
+    account_number = Column(Text)  # Fernet token, as the PIN (a database from before holds it plain)
     btn = Column(String(16))
     pin_encrypted = Column(Text)  # Fernet token; the PIN never reaches the database in clear
     account_name = Column(String(120))
@@ -75,3 +75,14 @@ class TicketRow(Base):
     conversation_id = Column(String(64))
     created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)
     status = Column(String(16), nullable=False, default="open")
+
+
+class IdentityFailureRow(Base):
+    """One wrong identity answer, counted against the order id asked about (known or not) and
+    against the client that gave it, so a lock holds across conversations and replicas."""
+
+    __tablename__ = "identity_failures"
+
+    id = Column(Integer, primary_key=True)
+    subject = Column(String(160), nullable=False, index=True)  # "order:PO-10007" or "client:203.0.113.9"
+    at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
