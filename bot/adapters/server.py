@@ -18,6 +18,7 @@ The launcher, the cluster and the benchmark start Rasa through this module inste
   message text (when a REST turn fails, or its client hangs up) and an exception's local
   variables, so a PIN typed in the chat would reach rasa.log; and Sanic's error log names the
   whole URL, where HTTP API clients put `?token=`. Both are logged without them here.
+- The HTTP API token is read from RASA_API_TOKEN, never passed on the command line.
 - Sanic's own error answers (a URL over 8 KB, an unknown path) are JSON like the HTTP API's, not
   HTML pages.
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
 from functools import lru_cache
 from typing import Any
@@ -64,6 +66,7 @@ from bot.adapters.turns import first_action_of_the_turn
 from bot.core.replies import ACTION_FAILED, ACTION_SERVER_TROUBLE
 
 logger = logging.getLogger("bot.adapters.server")  # also when run as __main__
+API_TOKEN_ENV = "RASA_API_TOKEN"
 
 # A proxy or load balancer in front of the action server answers these when nothing is behind it.
 GATEWAY_DOWN = frozenset({502, 503, 504})
@@ -249,6 +252,11 @@ def main() -> None:
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
+    # The HTTP API token comes from the environment: on the command line, `ps` shows it to every
+    # local user. Added to this process's own argument list, it stays out of /proc/<pid>/cmdline.
+    token = os.environ.get(API_TOKEN_ENV)
+    if token and sys.argv[1:2] == ["run"] and not any(arg.startswith("--auth-token") for arg in sys.argv):
+        sys.argv.append(f"--auth-token={token}")  # "=" form: a token may start with "-"
     rasa_main()
 
 

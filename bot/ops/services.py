@@ -227,6 +227,7 @@ class LocalPostgres(_Server):
 
     def _initdb(self, initdb: str) -> None:
         password_file = self.home / "initdb-password"
+        password_file.touch(mode=0o600)  # readable by its owner only, from the first byte
         password_file.write_text(self.password)
         if self._os_user:
             os.chown(password_file, self._os_user.pw_uid, self._os_user.pw_gid)
@@ -296,9 +297,15 @@ class LocalRedis(_Server):
         if not program:
             raise UserError("redis-server was not found on PATH: apt-get install redis-server")
         self.folder.mkdir(parents=True, exist_ok=True)
+        # the password in a file only we read, not on the command line, where `ps` shows it
+        config = self.folder / "redis.conf"
+        config.touch(mode=0o600)
+        config.chmod(0o600)
+        config.write_text(f"requirepass {self.password}\n")
         self._spawn(
             [
                 program,
+                str(config),
                 "--bind",
                 "127.0.0.1",
                 "--port",
@@ -309,8 +316,6 @@ class LocalRedis(_Server):
                 "",
                 "--appendonly",
                 "no",
-                "--requirepass",
-                self.password,
             ]
         )
         self._wait_until(self.client().ping, timeout)

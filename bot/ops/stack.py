@@ -164,8 +164,7 @@ class Stack:
                 str(settings.model),
                 "--port",
                 str(port),
-                "--enable-api",
-                f"--auth-token={self.api_token}",  # "=" form: a token may start with "-"
+                "--enable-api",  # with the token in RASA_API_TOKEN (environment()), not on the command line
                 "--endpoints",
                 str(settings.endpoints),
                 "--credentials",

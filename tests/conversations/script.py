@@ -8,10 +8,15 @@ that copy's id, and `{zip}` and `{email}` for its verifiers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
+
+from bot.core import answers
+from bot.core.orders.demo import DEMO_ORDERS, FIRST_DEMO_NUMBER
+from bot.core.orders.records import PortOrder
+from bot.core.orders.store import OrderStore
 
 HERE = Path(__file__).parent
 
@@ -70,3 +75,35 @@ def load(folder: Path = HERE) -> list[Conversation]:
     duplicated = {name for name in names if names.count(name) > 1}
     assert not duplicated, f"conversation names used twice: {duplicated}"
     return conversations
+
+
+def copy_of_demo(store: OrderStore, conversation: Conversation) -> PortOrder:
+    """A new order with the demo order's data and its rejection (or the conversation's own
+    rejections), under an id of its own."""
+    demo_category, demo_notice, order = DEMO_ORDERS[int(conversation.demo.removeprefix("PO-")) - FIRST_DEMO_NUMBER]
+    copy = store.add(replace(order, customer_id=None), actor="test")
+    for category, notice in conversation.rejections or ((demo_category, demo_notice),):
+        copy = store.record_rejection(copy.order_id, category, notice)
+    return copy
+
+
+def fill(text: str, order: PortOrder | None) -> str:
+    if order is None:
+        return text
+    return (
+        text.replace("{order}", order.order_id)
+        .replace("{zip}", order.service_zip or "")
+        .replace("{email}", order.contact_email or "")
+    )
+
+
+def typed_secrets(conversation: Conversation, order: PortOrder | None) -> set[str]:
+    """Every secret the customer types, as typed: the ones the conversation names and every PIN,
+    SSN last four or account number the value reader finds in any of its messages."""
+    found = set(conversation.secrets)
+    for turn in conversation.turns:
+        text = fill(turn.say, order)
+        for name, value in answers.extract_all(text).items():
+            if name in answers.SECRET_FIELDS:
+                found.add(text[value.span[0] : value.span[1]])
+    return found

@@ -18,26 +18,13 @@ import aiohttp
 import pytest
 import requests
 
-from bot.core.errors import UserError
 from bot.core.orders.records import NewOrder
 from bot.core.orders.store import OrderStore
 from bot.core.secrets import MASK, SecretBox
-from bot.ops.cluster import Cluster
-from bot.ops.services import postgres_program
-from tests.conftest import require, require_program, stack_settings
 
 CONVERSATIONS = 50
 REPLY_TIMEOUT = aiohttp.ClientTimeout(total=120)  # two replicas on two shared cores: replies queue up
 NOTICE = "WPR 8C PASSCODE_PIN_INVALID: Invalid PIN. The passcode supplied does not match the account."
-
-
-def require_services() -> None:
-    """PostgreSQL and Redis from Debian's packages; missing ones skip the test, or fail it in CI."""
-    try:
-        postgres_program("postgres")
-    except UserError as error:
-        require(False, str(error))
-    require_program("redis-server", "redis-server")
 
 
 @dataclass(frozen=True)
@@ -71,13 +58,6 @@ def pin_order(number: int) -> NewOrder:
         account_number=f"96455501{number:04d}",
         pin="1234",
     )
-
-
-@pytest.fixture(scope="module")
-def cluster(trained_model, tmp_path_factory):
-    require_services()
-    with Cluster(stack_settings(tmp_path_factory.mktemp("cluster"))).start() as running:
-        yield running
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,7 @@ import os
 from bot.core.secrets import MASK
 from bot.ops.cluster import Cluster
 from bot.ops.stack import Stack
-from tests.conftest import RestClient, stack_settings
-from tests.e2e.test_cluster import require_services
+from tests.conftest import RestClient, require_services, stack_settings
 
 ORDER_ID, ZIP_CODE, PIN = "PO-10007", "30309", "582047"  # the demo PIN rejection (bot/core/orders/demo.py)
 KEPT_SLOTS = ("rejection_category", "losing_carrier", "order_id", "requested_slot")
