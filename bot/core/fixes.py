@@ -14,7 +14,7 @@ from datetime import date
 
 from rapidfuzz import fuzz
 
-from bot.core import answers, validators
+from bot.core import answers, decisions, validators
 from bot.core.catalog import Category, load_catalog, lookup_key
 from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.secrets import SecretBox, is_ciphertext, mask
@@ -284,11 +284,18 @@ def says_done(text: str) -> bool:
 
 def checklist_note(text: str) -> str | None:
     """The note for the carrier in a checklist answer: what the customer did in their words, or
-    that it is done when they only said so; None for a message with neither (a complaint)."""
-    if not answers.is_only_filler(text):
+    that it is done when they only said so; None for a message with neither (a complaint), and
+    for a request for a person or a question with nothing done in it: those are answered instead."""
+    if decisions.asks_for_a_person(text):
+        return None
+    clauses = [c.strip() for c in re.split(r"(?<=[.,;!?])\s+", text) if c.strip()]
+    # a question asks, it tells the carrier nothing ("done, they lifted it. can you resubmit now?")
+    told = [c for c in clauses if not (c.endswith("?") or decisions.asks_something(c))]
+    if not told:
+        return None
+    if not answers.is_only_filler(" ".join(told)):
         # what the customer did, without the clauses that only say so ("Yes I did it already, as I said ...")
-        clauses = [c.strip() for c in re.split(r"(?<=[.,;!?])\s+", text) if c.strip()]
-        kept = " ".join(c for c in clauses if not answers.is_only_filler(c)) or text
+        kept = " ".join(c for c in told if not answers.is_only_filler(c))
         return answers.masked(kept, answers.extract_all(kept))  # a PIN typed in passing is no note
     return DONE_NOTE if _DONE.search(text) else None
 

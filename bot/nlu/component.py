@@ -7,6 +7,8 @@ from typing import Any
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
+from rasa.shared.nlu.training_data.message import Message
 
 
 class SettingsFree(GraphComponent):
@@ -21,3 +23,18 @@ class SettingsFree(GraphComponent):
         execution_context: ExecutionContext,
     ) -> GraphComponent:
         return cls()
+
+
+def choose_intent(message: Message, name: str, confidence: float) -> None:
+    """Makes `name` the message's intent, first in its ranking. The others stay listed, at no
+    more than half its confidence: left as they were, the one it replaced (or any close second)
+    would be as likely, and the FallbackClassifier's ambiguity check would throw the choice away."""
+    ceiling = confidence / 2
+    rest = [
+        {**row, "confidence": min(row.get("confidence") or 0.0, ceiling)}
+        for row in message.get(INTENT_RANKING_KEY) or []
+        if row.get("name") != name
+    ]
+    chosen = {"name": name, "confidence": confidence}
+    message.set(INTENT, chosen, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [chosen, *rest], add_to_output=True)

@@ -10,11 +10,11 @@ so the two cannot disagree. It goes after the intent classifiers and before the 
 from __future__ import annotations
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.decisions import asks_for_a_person
-from bot.nlu.component import SettingsFree
+from bot.nlu.component import SettingsFree, choose_intent
 
 REQUEST_HUMAN = "request_human"
 
@@ -26,8 +26,5 @@ class PersonRequest(SettingsFree):
             # also when the classifier chose request_human itself, but not surely enough to pass the fallback
             if not asks_for_a_person(message.get(TEXT) or ""):
                 continue
-            chosen = {"name": REQUEST_HUMAN, "confidence": 1.0}
-            ranking = [row for row in message.get(INTENT_RANKING_KEY) or [] if row.get("name") != REQUEST_HUMAN]
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [chosen, *ranking], add_to_output=True)
+            choose_intent(message, REQUEST_HUMAN, 1.0)
         return messages

@@ -21,7 +21,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.core.catalog import INTENT_PREFIX
 from bot.core.notices import find_categories
-from bot.nlu.component import SettingsFree
+from bot.nlu.component import SettingsFree, choose_intent
 
 QUESTION_INTENTS = frozenset({"faq", "ask_term"})  # a porting question, a glossary question
 LIKELY = 0.2  # a rejection intent this likely, behind a porting question, is a reason the message names
@@ -48,8 +48,5 @@ class ReasonFirst(SettingsFree):
             if chosen is None:
                 continue
             # the reason takes the question's place and its confidence: the message is as surely about it
-            chosen = {"name": chosen["name"], "confidence": message.get(INTENT).get("confidence")}
-            rest = [row for row in ranking if row.get("name") != chosen["name"]]
-            message.set(INTENT, chosen, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [chosen, *rest], add_to_output=True)
+            choose_intent(message, chosen["name"], message.get(INTENT).get("confidence"))
         return messages

@@ -27,3 +27,15 @@ def test_a_request_for_a_person_the_classifier_was_unsure_of_is_made_sure():
     message.set(INTENT, {"name": "request_human", "confidence": 0.4})
     (message,) = PersonRequest().process([message])
     assert message.get(INTENT) == {"name": "request_human", "confidence": 1.0}
+
+
+def test_a_confident_other_intent_is_no_close_second_for_the_fallback():
+    """The message "is there a human..." once read as faq at 0.95: beside request_human at 1.0 the fallback's
+    ambiguity check (config.yml: 0.08) made it nlu_fallback, and the request was lost."""
+    message = classified("is there a human who can actually get this moving? I'm done with chat bots", "faq")
+    message.set(INTENT_RANKING_KEY, [{"name": "faq", "confidence": 0.95}])
+    (message,) = PersonRequest().process([message])
+    assert message.get(INTENT_RANKING_KEY) == [
+        {"name": "request_human", "confidence": 1.0},
+        {"name": "faq", "confidence": 0.5},
+    ]

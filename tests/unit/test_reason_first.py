@@ -42,3 +42,14 @@ def test_a_glossary_question_changes_only_when_the_notice_wording_names_a_reject
     asked = ranked("what's a hunt group?", ("ask_term", 0.7), ("rejection_hunt_group", 0.25))
     told, asked = ReasonFirst().process([told, asked])
     assert told.get(INTENT)["name"] == "rejection_hunt_group" and asked.get(INTENT)["name"] == "ask_term"
+
+
+def test_the_question_it_replaces_is_no_close_second_for_the_fallback():
+    """Else the FallbackClassifier's ambiguity check (config.yml: 0.08) turns the choice into nlu_fallback."""
+    message = ranked(
+        "they say my number can't come over at all, anything I can do?", ("faq", 0.6), ("rejection_not_portable", 0.3)
+    )
+    (message,) = ReasonFirst().process([message])
+    first, second = message.get(INTENT_RANKING_KEY)[:2]
+    assert (first["name"], second["name"]) == ("rejection_not_portable", "faq")
+    assert second["confidence"] <= first["confidence"] / 2
