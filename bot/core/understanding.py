@@ -25,6 +25,7 @@ class Understanding:
     confidence: float
     categories: tuple[str, ...]
     entities: tuple[dict, ...]
+    answer: str | None = None  # the porting FAQ answer the response selector picked ("faq/how_long")
 
     @property
     def category(self) -> str | None:
@@ -38,6 +39,7 @@ class Understanding:
             "categories": list(self.categories),
             "confidence": round(self.confidence, 4),
             "entities": list(self.entities),
+            "answer": self.answer,
         }
 
 
@@ -111,4 +113,5 @@ def understand(parse: dict, catalog: Catalog | None = None) -> Understanding:
         confidence=confidence,
         categories=tuple(categories_for(intent, text, catalog)),
         entities=normalise_entities(parse.get("entities") or [], catalog),
+        answer=((parse.get("response_selector") or {}).get("faq") or {}).get("response", {}).get("intent_response_key"),
     )

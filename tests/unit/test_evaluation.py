@@ -6,6 +6,7 @@ from bot.core.errors import UserError
 from bot.core.understanding import understand
 from bot.nlu.evaluation import (
     LabelledMessage,
+    accuracy_shortfall,
     novel_report,
     product_label,
     product_report,
@@ -110,10 +111,18 @@ def test_shortfalls_gate_the_macro_f1_and_each_rejection_category_only():
     scores, macro_f1 = scores_from_report(report)
     problems = shortfalls(scores, macro_f1)
     assert problems == [
-        f"macro-F1 {macro_f1:.3f} is below 0.95",
-        f"rejection_pin_invalid F1 {scores[1].f1:.3f} is below 0.9",
+        f"macro-F1 {macro_f1:.3f} is below 0.96",
+        f"rejection_pin_invalid F1 {scores[1].f1:.3f} is below 0.92",
     ]
-    assert shortfalls(scores, 0.96) == problems[1:]
+
+
+def test_an_accuracy_figure_writes_its_misses_and_gates_on_its_target(tmp_path, capsys):
+    messages = [LabelledMessage(text, label) for text, label in (("a", "x"), ("b", "x"), ("c", "y"), ("d", "y"))]
+    guesses = {"a": "x", "b": "x", "c": "y", "d": None}
+    out = tmp_path / "misses.tsv"
+    assert accuracy_shortfall("Set", messages, guesses.get, 0.75, out) == []
+    assert out.read_text() == "y\tNone\td\n" and "3 of 4 right, accuracy 0.750" in capsys.readouterr().out
+    assert accuracy_shortfall("Set", messages, guesses.get, 0.76, out) == ["Set accuracy 0.750 is below 0.76"]
 
 
 def test_write_evaluation_reports_all_three_figures_and_gates_the_model_only(tmp_path, capsys):
@@ -129,7 +138,7 @@ def test_write_evaluation_reports_all_three_figures_and_gates_the_model_only(tmp
     training.write_text("nlu:\n- intent: greet\n  examples: |\n    - Hello\n")
     problems = write_evaluation(tmp_path, classify_as({"hello": "greet", notice: "port_rejected"}), training)
 
-    assert problems == ["macro-F1 0.500 is below 0.95", "rejection_port_freeze F1 0.000 is below 0.9"]
+    assert problems == ["macro-F1 0.500 is below 0.96", "rejection_port_freeze F1 0.000 is below 0.92"]
     product = json.loads((tmp_path / "holdout-product" / "intent_report.json").read_text())
     assert product["macro avg"]["f1-score"] == 1.0
     tables = (tmp_path / "nlu-evaluation.md").read_text()

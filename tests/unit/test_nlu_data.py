@@ -26,6 +26,27 @@ def test_the_same_text_key_ignores_case_and_spacing_only():
 def test_no_held_out_faq_question_is_a_training_example():
     from bot.settings import PROJECT_ROOT
 
-    trained = {same_text_key(example.text) for example in read_examples(PROJECT_ROOT / "data" / "nlu")}
+    examples = read_examples(PROJECT_ROOT / "data" / "nlu")
+    trained = {same_text_key(example.text) for example in examples}
     held_out = read_examples(PROJECT_ROOT / "tests" / "faq_holdout.yml")
-    assert len(held_out) == 80 and not [e.text for e in held_out if same_text_key(e.text) in trained]
+    assert not [e.text for e in held_out if same_text_key(e.text) in trained]
+    # every FAQ answer is measured, with at least 3 questions of its own
+    answers = {e.intent for e in examples if e.intent.startswith("faq/")}
+    per_answer = {answer: sum(e.intent == answer for e in held_out) for answer in answers}
+    assert len(answers) >= 30 and min(per_answer.values()) >= 3, per_answer
+    assert {e.intent for e in held_out} <= answers
+
+
+def test_the_real_notices_have_sources_cover_every_category_and_are_never_trained_on():
+    import yaml
+
+    from bot.core.catalog import CATEGORY_IDS
+    from bot.nlu.evaluation import REAL_NOTICES, read_real_notices
+    from bot.settings import PROJECT_ROOT
+
+    entries = yaml.safe_load(REAL_NOTICES.read_text(encoding="utf-8"))["notices"]
+    assert len(entries) >= 200 and all(entry["source"].strip() for entry in entries)
+    notices = read_real_notices()
+    assert {n.intent for n in notices} <= set(CATEGORY_IDS)
+    trained = {same_text_key(example.text) for example in read_examples(PROJECT_ROOT / "data" / "nlu")}
+    assert not [n.text for n in notices if same_text_key(n.text) in trained]

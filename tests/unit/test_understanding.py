@@ -69,7 +69,14 @@ def test_understand_reports_the_contract_fields():
         "categories": ["name_mismatch"],
         "confidence": 0.97,
         "entities": [],
+        "answer": None,
     }
+
+
+def test_the_faq_answer_the_response_selector_picked_is_reported():
+    picked = {"faq": {"response": {"intent_response_key": "faq/how_long", "confidence": 0.93}}}
+    result = understand({**parse("how long does this take", "faq", 0.9), "response_selector": picked})
+    assert result.answer == "faq/how_long"
 
 
 def test_an_empty_parse_is_understood_as_nothing():
