@@ -662,7 +662,12 @@ _BUSINESS_WORDS = frozenset(
 
 # Words a customer types where a name is asked that name nobody ("the new one", "my wife").
 _NOT_NAME_WORDS = (
-    _TITLE_WORDS | _BUSINESS_WORDS | frozenset("account bill boss guy holder husband lady new one wife".split())
+    _TITLE_WORDS
+    | _BUSINESS_WORDS
+    | frozenset(
+        "account bill boss guy holder husband lady new one wife whoever whomever someone somebody anyone anybody "
+        "everyone nobody".split()
+    )
 )
 
 

@@ -44,9 +44,11 @@ def asks_something(text: str) -> bool:
     return bool(_QUESTION.search(text.strip().casefold()) or _ASKS.search(text))
 
 
-# a question typed without its question mark: "so what happens next", "is there a fee on your end"
+# a question typed without its question mark: "so what happens next", "is there a fee on your end",
+# "hmm where do i even find that"
 _ASKS = re.compile(
-    r"(?:^|[.,;!]\s*|\b(?:and|but|so|also)\s+)(?:(?:what|where|when|why|how|who|which)(?:'?s)?|will|would|can|"
+    r"(?:^|[.,;!-]\s*|\b(?:and|but|so|also|hmm+|um+|uh+|oh|ok|okay|wait|well|btw)\s+)"
+    r"(?:(?:what|where|when|why|how|who|which)(?:'?s)?|will|would|can|"
     r"could|do|does|did|is|are|should)\s+\w+",
     re.IGNORECASE,
 )

@@ -291,6 +291,8 @@ CASES = [
     ("authorized_name", "Please fix it.", None),
     ("authorized_name", "Leo signed the LOA", None),
     ("authorized_name", "ALREADY DONE.", None),
+    ("authorized_name", "the owner or whoever pays the bill?", None),  # a question, not a name
+    ("authorized_name", "it is Ann Pays", "Ann Pays"),
     ("authorized_name", "the new one", None),
     ("authorized_name", "i just told you.", None),
     ("authorized_name", "the owner", None),

@@ -138,6 +138,9 @@ def test_a_change_at_the_summary_is_told_from_a_question(text, expected):
         ("yep looks good, and do our phones stay up until the switch?", True),
         ("ok thx. whats the status now", True),
         ("is there a fee on your end", True),
+        ("umm how do i get that from them", True),  # after an interjection
+        ("okay what about the bill", True),
+        ("well, they turned it back on", False),
         ("3515 Fremont Ave N", False),
         ("zip is 94134", False),
         ("yes", False),
