@@ -3,10 +3,13 @@ servers for end-to-end tests."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +22,7 @@ from bot.ops.cluster import Cluster
 from bot.ops.processes import free_port
 from bot.ops.services import postgres_program
 from bot.ops.stack import ServerSettings, Stack
-from bot.settings import DEFAULT_MODEL
+from bot.settings import DEFAULT_MODEL, PROJECT_ROOT
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -89,6 +92,20 @@ def cluster(trained_model, tmp_path_factory) -> Cluster:
     require_services()
     with Cluster(stack_settings(tmp_path_factory.mktemp("cluster"))).start() as running:
         yield running
+
+
+def orders_show(stack: Stack, order_id: str) -> dict:
+    """`python -m bot orders show ORDER --json` against the stack's order store."""
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "orders", "show", order_id, "--json"],
+        cwd=PROJECT_ROOT,
+        env=stack.environment(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
 
 
 class RestClient:

@@ -56,27 +56,26 @@ def test_five_wrong_answers_lock_the_order_for_every_conversation():
     )
     assert "ask for a person" in texts[0] and "verified_order_id" not in slots(events)
     # the same answer for an order id that does not exist, once it has had as many wrong answers
-    for attempt in range(5):
-        validate(
-            ValidateVerifyForm(),
-            answers={"order_verifier": "11111"},
-            slots={"order_id": "PO-19999"},
-            sender=f"other-{attempt}",
-        )
+    wrong_answers("PO-19999", 5)
     _, unknown = validate(
         ValidateVerifyForm(), answers={"order_verifier": "11111"}, slots={"order_id": "PO-19999"}, sender="other-last"
     )
     assert unknown == texts
 
 
-def test_the_lock_goes_to_the_audit_trail(demo_store):
-    for attempt in range(5):
+def wrong_answers(order_id: str, count: int) -> None:
+    """`count` wrong ZIPs for the order, each from a conversation (and so a client) of its own."""
+    for attempt in range(count):
         validate(
             ValidateVerifyForm(),
             answers={"order_verifier": "11111"},
-            slots={"order_id": "PO-10007"},
-            sender=f"guesser-{attempt}",
+            slots={"order_id": order_id},
+            sender=f"guesser-{order_id}-{attempt}",
         )
+
+
+def test_the_lock_goes_to_the_audit_trail(demo_store):
+    wrong_answers("PO-10007", 5)
     notes = [event.note for event in demo_store.audit("PO-10007") if event.actor == "identity check"]
     assert len(notes) == 1 and "after 5 wrong answers" in notes[0]
 

@@ -8,10 +8,7 @@ shows the corrected fields and the status `resubmitted`.
 
 from __future__ import annotations
 
-import json
 import re
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 
@@ -20,8 +17,7 @@ import pytest
 
 from bot.core.orders.store import OrderStore
 from bot.core.secrets import SecretBox
-from bot.settings import PROJECT_ROOT
-from tests.conftest import RestClient
+from tests.conftest import RestClient, orders_show
 
 PIN = "739154"
 
@@ -215,19 +211,6 @@ CASES = [
 ]
 
 
-def order_json(stack, order_id: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "orders", "show", order_id, "--json"],
-        cwd=PROJECT_ROOT,
-        env=stack.environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
-
-
 def expect(customer: RestClient, message: str, *expected: str) -> str:
     answer = customer.texts(message)
     for text in expected:
@@ -246,7 +229,7 @@ def verify(customer: RestClient, case: Case) -> None:
 # Before the seed cases below, which resubmit PO-10002: here its fix is still in the middle.
 def start_fixing_po_10002(stack, customer) -> dict:
     """Up to the fix form's first question; returns the order as it was."""
-    before = order_json(stack, "PO-10002")
+    before = orders_show(stack, "PO-10002")
     assert before["status"] == "rejected", "must run before the seed case that resubmits it"
     expect(customer, "Order is being rejected at this time for End User name mismatch.", "First step")
     expect(customer, "fix my order", "PO-12345")
@@ -257,7 +240,7 @@ def start_fixing_po_10002(stack, customer) -> dict:
 def test_stop_in_the_middle_changes_nothing(stack, customer):
     before = start_fixing_po_10002(stack, customer)
     expect(customer, "stop", "Nothing on your order was changed")
-    after = order_json(stack, "PO-10002")
+    after = orders_show(stack, "PO-10002")
     assert after["account_name"] == before["account_name"] and after["audit"] == before["audit"]
 
 
@@ -267,14 +250,14 @@ def test_a_no_in_the_middle_asks_before_leaving_and_no_carries_on(stack, custome
     expect(customer, "no", "account name exactly")
     expect(customer, "Harbor Dental Group LLC", "Shall I go ahead?")
     expect(customer, "no", "Nothing on your order was changed")
-    assert order_json(stack, "PO-10002")["audit"] == before["audit"]
+    assert orders_show(stack, "PO-10002")["audit"] == before["audit"]
 
 
 def test_a_no_in_the_middle_then_yes_leaves_the_fix(stack, customer):
     before = start_fixing_po_10002(stack, customer)
     expect(customer, "nope", "Do you want to stop correcting your order?")
     expect(customer, "yes", "Nothing on your order was changed")
-    assert order_json(stack, "PO-10002")["audit"] == before["audit"]
+    assert orders_show(stack, "PO-10002")["audit"] == before["audit"]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case.category for case in CASES])
@@ -285,7 +268,7 @@ def test_a_seed_reason_is_fixed_and_resubmitted(stack, customer, case):
     for message, reply in case.answers:
         expect(customer, message, reply)
     expect(customer, "yes", f"{case.order_id} is corrected and resubmitted")
-    order = order_json(stack, case.order_id)
+    order = orders_show(stack, case.order_id)
     assert order["status"] == "resubmitted"
     for name, value in case.expected.items():
         assert order[name] == value, f"{name}: {order[name]!r} != {value!r}"
@@ -298,7 +281,7 @@ def test_not_portable_goes_to_a_person_with_a_ticket(stack, customer):
     verify(customer, Case("not_portable", "PO-10010", "85086", "", ()))
     answer = customer.say("/request_human")
     ticket = re.search(r"ticket (T-\d+)", " ".join(m.get("text", "") for m in answer)).group(1)
-    order = order_json(stack, "PO-10010")
+    order = orders_show(stack, "PO-10010")
     assert order["status"] == "rejected"
     assert ticket in {t["ticket_id"] for t in order["tickets"]}
 

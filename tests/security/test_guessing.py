@@ -7,9 +7,6 @@ works on orders of its own, so the locks it causes touch no other test of the se
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import time
 import uuid
 
@@ -19,8 +16,7 @@ import pytest
 from bot.core.orders.records import NewOrder, PortOrder
 from bot.core.orders.store import OrderStore
 from bot.core.secrets import SecretBox
-from bot.settings import PROJECT_ROOT
-from tests.conftest import RestClient
+from tests.conftest import RestClient, orders_show
 
 LOCKED = "can't check that order right now"
 NO_MATCH = "couldn't match"
@@ -70,19 +66,6 @@ def reveals(reply: str, order: PortOrder) -> bool:
         f"found {order.order_id}",
     ]
     return any(value.lower() in reply.lower() for value in shown)
-
-
-def orders_show(stack, order_id: str) -> dict:
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "orders", "show", order_id, "--json"],
-        cwd=PROJECT_ROOT,
-        env=stack.environment(),
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(result.stdout)
 
 
 def test_a_new_conversation_per_guess_is_locked_within_five_and_shown_nothing(stack, store):
