@@ -1,10 +1,13 @@
 """Reads a pasted carrier rejection notice and finds every rejection category it names.
 
-Wording comes first: the catalog's phrases and long codes (ACCOUNT_NUMBER_MISMATCH) are
-matched anywhere, word by word, so case, punctuation, "_", "-" and spacing do not matter.
-Codes come second: a short WPR code (8A, 6C) only counts right after a code-like word
-("WPR 6P", "code: 8C", "statusReasonCode - 8A") or in parentheses ("(8E)"), because two
-characters on their own also turn up in phone numbers, addresses and times.
+Wording comes first: the catalog's phrases and long codes (ACCOUNT_NUMBER_MISMATCH, LNP110J)
+are matched anywhere, word by word, so case, punctuation, "_", "-" and spacing do not matter.
+Codes come second: a short code - a WPR code (8A, 6C) or a Bandwidth carrier code (E1, E10a,
+E42PWA) - only counts right after a code-like word ("WPR 6P", "code: 8C", "statusReasonCode -
+8A", "reason E19") or in parentheses ("(8E)"), because such codes on their own also turn up in
+phone numbers, addresses, suite numbers and times. Last, a long code written the way systems
+write codes (words joined by "_") is forgiven one typo (PASSCODE_PIN_INVAILD) when it is near
+one catalog code only.
 """
 
 from __future__ import annotations
@@ -13,18 +16,34 @@ import functools
 import re
 from dataclasses import dataclass
 
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
 from bot.core.catalog import Catalog, load_catalog, words
 
 _WORD = re.compile(r"[^\W_]+")
-_SHORT_CODE = re.compile(r"\d[a-z]", re.IGNORECASE)
+# Codes read only in context: a digit and a letter (WPR), or E, digits and up to 3 letters.
+_CONTEXT_CODE = r"(?:\d[a-z]|e\d{1,4}[a-z]{0,3})"
+_SHORT_CODE = re.compile(_CONTEXT_CODE, re.IGNORECASE)
 # A code-like word followed by one short code or a list of them ("WPR 8E/8C", "codes: 6M, 6N"),
 # or a short code alone in parentheses.
 _CODE_IN_CONTEXT = re.compile(
     r"(?:wpr|code|reason|error|reject(?:ion|ed)?|status)s?[\s:#=~\-.]*"
-    r"(?P<codes>\d[a-z](?:\s*(?:[,/&;]|and|or)\s*\d[a-z])*)(?![^\W_])"
-    r"|\((?P<code>\d[a-z])\)",
+    rf"(?P<codes>{_CONTEXT_CODE}(?:\s*(?:[,/&;]|and|or)\s*{_CONTEXT_CODE})*)(?![^\W_])"
+    rf"|\((?P<code>{_CONTEXT_CODE})\)",
     re.IGNORECASE,
 )
+# A typo is forgiven only in a code of letter words joined by "_" this long or longer, and only
+# in text written the same way: prose ("invalid pin") never takes part.
+_TYPO_CODE = re.compile(r"[a-z]+(?:_[a-z]+)+", re.IGNORECASE)
+_CODE_RUN = re.compile(r"[^\W_]+(?:_[^\W_]+)+")
+TYPO_CODE_LENGTH = 12
+TYPO_DISTANCE = 1  # edits (a wrong, missing, extra or swapped character) forgiven in such a code
+
+
+def is_context_code(code: str) -> bool:
+    """Whether a catalog code is read only in context ("WPR 8E", "code E10"), never alone."""
+    return _SHORT_CODE.fullmatch(code) is not None
 
 
 @dataclass(frozen=True)
@@ -42,20 +61,26 @@ class NoticeReader:
         # wording wins: "authorized name mismatch" is a signer problem, not a name mismatch.
         self._wordings: dict[str, list[tuple[tuple[str, ...], str]]] = {}
         self._short_codes: dict[str, str] = {}
+        self._typo_codes: list[str] = []  # folded long codes a typo is forgiven in, and their
+        self._typo_categories: list[str] = []  # categories, by position
         for category in catalog.categories:
             for wording in category.phrases + category.codes:
-                if _SHORT_CODE.fullmatch(wording):
+                if is_context_code(wording):
                     self._short_codes[wording.upper()] = category.id
                 else:
                     tokens = words(wording)
                     self._wordings.setdefault(tokens[0], []).append((tokens, category.id))
+            for code in category.codes:
+                if _TYPO_CODE.fullmatch(code) and len(code) >= TYPO_CODE_LENGTH:
+                    self._typo_codes.append(code.casefold())
+                    self._typo_categories.append(category.id)
         for candidates in self._wordings.values():
             candidates.sort(key=lambda candidate: -len(candidate[0]))
 
     def find(self, text: str) -> list[NoticeMatch]:
         """Every category named in `text`, once each, in the order the notice names them."""
         found = self._find_wordings(text)
-        for code_match in self._find_short_codes(text):
+        for code_match in self._find_short_codes(text) + self._find_typoed_codes(text):
             found.setdefault(code_match.category, code_match)
         return sorted(found.values(), key=lambda match: match.start)
 
@@ -85,6 +110,21 @@ class NoticeReader:
                 category = self._short_codes.get(code.group().upper())
                 if category:
                     matches.append(NoticeMatch(category, code.group(), offset + code.start()))
+        return matches
+
+    def _find_typoed_codes(self, text: str) -> list[NoticeMatch]:
+        """Long codes typed with one typo ("PASSCODE_PIN_INVAILD"), when only one code is that near."""
+        matches = []
+        for run in _CODE_RUN.finditer(text):
+            written = run.group()
+            if len(written) < TYPO_CODE_LENGTH - TYPO_DISTANCE or self._find_wordings(written):
+                continue  # too short to forgive, or already read as written
+            near = process.extract(
+                written.casefold(), self._typo_codes, scorer=OSA.distance, score_cutoff=TYPO_DISTANCE, limit=None
+            )
+            categories = {self._typo_categories[index] for _, _, index in near}
+            if len(categories) == 1:
+                matches.append(NoticeMatch(categories.pop(), written, run.start()))
         return matches
 
 

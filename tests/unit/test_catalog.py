@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -186,6 +187,29 @@ def test_every_domain_code_is_in_its_category(catalog: Catalog, code: str, categ
 @pytest.mark.parametrize("phrase, category_id", SEED_PHRASES.items())
 def test_seed_wording_is_in_its_category(catalog: Catalog, phrase: str, category_id: str) -> None:
     assert phrase in catalog.category(category_id).phrases
+
+
+def test_codes_are_safe_to_look_for(catalog: Catalog) -> None:
+    # A bare number (7515, 22154) is also a ZIP code or a street number, and a code like E1 or 8E
+    # also turns up in suite numbers and times: such codes are only read in context.
+    from bot.core.notices import is_context_code
+
+    for category in catalog.categories:
+        for code in category.codes:
+            assert not code.isdigit(), (category.id, code)
+            letters = max(len(run) for run in re.findall(r"[A-Za-z]+", code))
+            assert letters >= 3 or is_context_code(code), (category.id, code)
+
+
+_SOURCE = re.compile(r"https?://\S+|github:[\w.-]+/[\w.-]+:\S+")
+
+
+def test_the_sources_of_the_notice_wording_are_noted() -> None:
+    """Every category but the two the public material added nothing to names where its wording
+    was read, as a URL or a file of a public repository."""
+    categories = load_catalog().categories
+    assert [c.id for c in categories if not c.sources] == ["google_voice_unlock", "toll_free_resporg"]
+    assert all(_SOURCE.fullmatch(source) for c in categories for source in c.sources)
 
 
 @pytest.mark.parametrize(

@@ -70,6 +70,7 @@ class Category:
     phrases: tuple[str, ...]
     codes: tuple[str, ...]
     takes: tuple[str, ...] = ()  # fields never asked, but kept when the customer gives them
+    sources: tuple[str, ...] = ()  # where the notice wording and codes were read (public material)
 
     @property
     def intent(self) -> str:
@@ -367,7 +368,8 @@ def _read_categories(
     seen_wordings: set[tuple[str, ...]] = set()
     for entry in _entries(path, "id"):
         entry.check_keys(
-            ("id", "title", "seeds", "meaning", "why", "steps", "fields", "fix", "carrier_notes", "notice"), ("takes",)
+            ("id", "title", "seeds", "meaning", "why", "steps", "fields", "fix", "carrier_notes", "notice"),
+            ("takes", "sources"),
         )
         category_id = _identifier(entry, "id", set(by_id))
         notice = entry.data["notice"]
@@ -405,6 +407,7 @@ def _read_categories(
             carrier_notes=MappingProxyType({k: v.strip() for k, v in notes.items()}),
             phrases=phrases,
             codes=codes,
+            sources=entry.texts("sources") if "sources" in entry.data else (),
         )
     if not by_id:
         raise UserError(f"{path}: no categories")
