@@ -67,7 +67,9 @@ class ActionHandoff(Action):
         if order is None:
             order, slots = verify_noted(tracker)
             events += [SlotSet(slot, value) for slot, value in slots.items()]
-        contact = order.contact_email if order else tracker.get_slot(CONTACT) or noted(tracker).get("email")
+        # a way to reach them typed with the request ("can someone call me at 303-555-0142") comes first
+        typed = read_contact(tracker.latest_message.get("text") or "")
+        contact = typed or (order.contact_email if order else tracker.get_slot(CONTACT) or noted(tracker).get("email"))
         if not contact:
             return events + [FollowupAction("contact_form")]
         store = order_store()

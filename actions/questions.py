@@ -15,6 +15,7 @@ from bot.core.replies import Reply
 # answer at 0.6-0.8 is common; the message must also ask something (a bare address or a yes,
 # which it ranks too, having nothing better, never does).
 CONFIDENT = 0.5
+FAQ_INTENT = "faq"
 
 
 def side_answer(tracker: Tracker) -> Reply | None:
@@ -25,3 +26,13 @@ def side_answer(tracker: Tracker) -> Reply | None:
     if not asks_something(text) or (selected.get("confidence") or 0) < CONFIDENT or not responses:
         return None
     return Reply(responses[0].get("text") or "")
+
+
+def answer_in_passing(tracker: Tracker) -> list[Reply]:
+    """The answer to a question asked beside an answer ("3515 Fremont Ave N, 98103. btw will 911
+    still work meanwhile?"), as a list to send; empty when the message was read as the question
+    itself, which the rules answer (intent `faq`), or asks nothing clearly."""
+    if (tracker.latest_message.get("intent") or {}).get("name") == FAQ_INTENT:
+        return []
+    answer = side_answer(tracker)
+    return [answer] if answer else []

@@ -19,7 +19,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.conversation import client_of, needs_order_store, now, order_store
 from actions.dispatch import send
 from actions.noted import noted
-from actions.questions import side_answer
+from actions.questions import answer_in_passing, side_answer
 from actions.slots import NOTED_ANSWERS, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
 from bot.core import answers
 from bot.core.orders.identity import IdentityCheck, check_identity
@@ -44,7 +44,10 @@ class ValidateVerifyForm(FormValidationAction):
         if order_id and order_id != tracker.get_slot(ORDER_ID):
             events.append(SlotSet(ORDER_ID, order_id))
         if tracker.get_slot(ORDER_VERIFIER) is None and order_id:
-            given = answers.extract("order_verifier", text) if typed else None
+            # read whatever the message was taken for: "its 78701. btw should I keep paying verizon?"
+            # is a question to the classifier and the answer asked for all the same
+            asked = tracker.get_slot(REQUESTED_SLOT) == ORDER_VERIFIER
+            given = answers.extract("order_verifier", text) if typed or asked else None
             verifier = given.value if given else kept.get("service_zip") or kept.get("email")
             if verifier:
                 events.append(SlotSet(ORDER_VERIFIER, verifier))
@@ -72,6 +75,7 @@ class ValidateVerifyForm(FormValidationAction):
             return {ORDER_VERIFIER: None}
         check = _check(tracker, tracker.get_slot(ORDER_ID) or "", found.value)
         if check.order:
+            send(dispatcher, answer_in_passing(tracker))
             return {ORDER_VERIFIER: "verified", VERIFIED_ORDER: check.order.order_id}
         # a verifier that failed is not offered again from what the customer said before
         kept = {field: v for field, v in noted(tracker).items() if v != found.value}

@@ -67,7 +67,8 @@ def test_classify_prints_the_contract_json_for_each_line(trained_model):
         "my invoice is wrong",
         "T-Mobile says my PIN is wrong, number is (404) 555-0108",
     )
-    assert set(name) == {"text", "intent", "category", "categories", "confidence", "entities"}
+    # the contract's fields, and the FAQ answer the response selector picked (None for a notice)
+    assert set(name) == {"text", "intent", "category", "categories", "confidence", "entities", "answer"}
     assert name["category"] == "name_mismatch" and name["intent"] == "rejection_name_mismatch"
     assert set(two["categories"]) == {"name_mismatch", "pin_invalid"}
     assert weather["category"] is None and invoice["category"] is None
