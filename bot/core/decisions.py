@@ -82,13 +82,14 @@ def asks_to_fix(text: str) -> bool:
 _STAFF = (
     r"(?:(?:a|an|some|one|real|actual|live|human|your)\s+)+(?:person|human|agent|representative|rep|staff|employee|"
     r"(?:porting\s+)?(?:team|people|specialist|expert))\b|\b(?:someone|somebody|a\s+human|human\s+being)\b"
-    r"(?!\s+(?:authorized|on\s+the\s+account|at|from|else))"
+    r"(?!\s+(?:authorized|on\s+the\s+account|at|from(?!\s+your\b)|else))"  # "someone from verizon said"
 )
 _PERSON_REQUEST = re.compile(
     rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:{_STAFF})|\bcall\s+me\b"
-    rf"|\b(?:get|want|need|give\s+me|connect\s+me|pass|hand|transfer\s+me|escalate|is\s+there)\b.{{0,30}}?(?:{_STAFF})"
-    rf"|\b(?:can|could|will|would)\s+(?:{_STAFF}).{{0,25}}\b(?:help|do|handle|look|take|fix|call|contact)\b"
-    r"|\b(?:have|let)\s+(?:your\s+(?:porting\s+)?(?:team|people)|someone|somebody)\b"
+    rf"|\b(?:get|want|need|give\s+me|connect\s+me|pass|hand|transfer\s+me|escalate|is\s+there|(?:would|'d)\s+like)\b"
+    rf".{{0,30}}?(?:{_STAFF})"
+    rf"|\b(?:can|could|will|would)\s+(?:{_STAFF}).{{0,25}}\b(?:help|do|handle|look|take|fix|call|ring|phone|contact|reach)\b"
+    rf"|\b(?:have|let)\s+(?:your\s+(?:porting\s+)?(?:team|people)|someone|somebody|{_STAFF})\b"
     r"|\bescalat(?:e|ion)\b"
     r"|\byour (?:porting )?(?:team|people)\b.{0,20}\b(?:do|handle|take|fix)\b",
     re.IGNORECASE,

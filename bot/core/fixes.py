@@ -282,6 +282,18 @@ def says_done(text: str) -> bool:
     return bool(_STEP_DONE.search(text)) and not text.strip().endswith("?")
 
 
+def answers_anyway(field: str, text: str) -> bool:
+    """Whether a message answers the question for `field` whatever else it was taken for: it says
+    the checklist step is done, or holds a value of the field's own shape (a PIN, a ZIP)."""
+    if field == CHECKLIST_FIELD:
+        return says_done(text) and checklist_note(text) is not None
+    return field in _SHAPED and answers.extract(field, text) is not None
+
+
+# Fields whose value no ordinary sentence holds by chance: digits in their own shape, an e-mail.
+_SHAPED = frozenset({"pin", "account_number", "btn", "service_zip", "pilot_number", "authorized_email"})
+
+
 def checklist_note(text: str) -> str | None:
     """The note for the carrier in a checklist answer: what the customer did in their words, or
     that it is done when they only said so; None for a message with neither (a complaint), and

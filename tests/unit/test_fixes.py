@@ -218,3 +218,18 @@ def test_a_corrected_surname_replaces_the_words_it_repeats():
     assert fixes.corrected_in_place(kept, "sorry, it's Kestrel-Park not Parks") == {
         "authorized_name": "Nadia Kestrel-Park"
     }
+
+
+@pytest.mark.parametrize(
+    "field, text, expected",
+    [
+        ("checklist_note", "unlocked it and paid. there was a step where I picked a porting pin, 2290417", True),
+        ("checklist_note", "how do i unlock it?", False),
+        ("checklist_note", "ok all done on my end, they removed it", True),
+        ("pin", "what's a pin? oh wait, it's 604127", True),
+        ("pin", "where do i find the pin", False),
+        ("service_address", "is it the office address you need?", False),  # a free-text field never
+    ],
+)
+def test_an_answer_is_seen_whatever_the_classifier_took_it_for(field, text, expected):
+    assert fixes.answers_anyway(field, text) is expected
