@@ -23,6 +23,7 @@ from bot.core.understanding import Understanding, understand
 
 # How many likely categories the clarifying question offers, and how unlikely is too unlikely.
 CLARIFY_CANDIDATES = 3
+NLU_FALLBACK, OUT_OF_SCOPE = "nlu_fallback", "out_of_scope"
 CLARIFY_MIN_CONFIDENCE = 0.05
 MAX_TERMS = 3  # defined in one answer; more would bury the one the customer needed
 
@@ -131,6 +132,10 @@ class ActionClarifyRejection(Action):
             return explain(dispatcher, tracker, understanding)
         catalog = load_catalog()
         ranking = tracker.latest_message.get("intent_ranking") or []
+        likeliest = next((r.get("name") for r in ranking if r.get("name") != NLU_FALLBACK), None)
+        if likeliest == OUT_OF_SCOPE:  # "our office internet went out": where to go, not a menu of reasons
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
         candidates = [
             catalog.category_for_intent(r.get("name"))
             for r in ranking

@@ -98,3 +98,15 @@ def test_a_turn_already_answered_just_ends(demo_store, tracker_for):
 def test_a_message_nothing_fits_gets_the_default_answer_and_is_forgotten(demo_store, tracker_for):
     events, messages = run_action(ActionRecover(), tracker_for("purple monkey dishwasher", "nlu_fallback"))
     assert messages[0]["response"] == "utter_default" and events[0]["event"] == "rewind"
+
+
+def test_an_unsure_message_most_likely_off_topic_gets_where_to_go_not_a_menu(tracker_for):
+    tracker = tracker_for(
+        "the office wifi died again",
+        "nlu_fallback",
+        0.45,
+        ranking=[("nlu_fallback", 0.45), ("out_of_scope", 0.4), ("rejection_inactive_number", 0.2)],
+    )
+    events, messages = run_action(ActionClarifyRejection(), tracker)
+    assert events == [] and messages == [{**messages[0], "response": "utter_out_of_scope"}]
+    assert not messages[0].get("buttons")
