@@ -19,7 +19,7 @@ from bot.core.decisions import Decision, asks_for_a_person, asks_to_fix, decisio
 from bot.core.notices import find_categories
 from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection, not_understood_about
-from bot.core.understanding import Understanding, understand
+from bot.core.understanding import Understanding, follow_up_terms, understand
 
 # How many likely categories the clarifying question offers, and how unlikely is too unlikely.
 CLARIFY_CANDIDATES = 3
@@ -132,6 +132,9 @@ class ActionClarifyRejection(Action):
             return explain(dispatcher, tracker, understanding)
         catalog = load_catalog()
         ranking = tracker.latest_message.get("intent_ranking") or []
+        if terms := follow_up_terms(tracker.latest_message):  # "and CSR?" after a glossary answer
+            send(dispatcher, [define_term(term) for term in terms[:MAX_TERMS]])
+            return []
         likeliest = next((r.get("name") for r in ranking if r.get("name") != NLU_FALLBACK), None)
         if likeliest == OUT_OF_SCOPE:  # "our office internet went out": where to go, not a menu of reasons
             dispatcher.utter_message(response="utter_out_of_scope")

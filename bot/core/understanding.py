@@ -7,6 +7,7 @@ import is needed here.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from bot.core import validators
@@ -115,3 +116,24 @@ def understand(parse: dict, catalog: Catalog | None = None) -> Understanding:
         entities=normalise_entities(parse.get("entities") or [], catalog),
         answer=((parse.get("response_selector") or {}).get("faq") or {}).get("response", {}).get("intent_response_key"),
     )
+
+
+# What a follow-up question holds besides the terms it names ("and CSR?", "what about the FOC").
+_FOLLOW_UP_WORDS = frozenset("and what whats what's about how abt also plus then so ok the a an is".split())
+
+
+def follow_up_terms(parse: dict, catalog: Catalog | None = None) -> list[str]:
+    """The glossary terms a message asks about when it is nothing but them and a few connecting
+    words ("and CSR?" after "what's an LOA?"), which the classifier is often unsure of; empty for
+    anything else."""
+    text = parse.get("text") or ""
+    spans = [(e["start"], e["end"]) for e in parse.get("entities") or [] if e.get("entity") == "term" and "end" in e]
+    if not spans:
+        return []
+    rest = text
+    for start, end in sorted(spans, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    if not all(word in _FOLLOW_UP_WORDS for word in re.findall(r"[a-z']+", rest.casefold())):
+        return []
+    terms = [e for e in normalise_entities(parse.get("entities") or [], catalog) if e["entity"] == "term"]
+    return list(dict.fromkeys(e["value"] for e in terms))

@@ -110,3 +110,15 @@ def test_an_unsure_message_most_likely_off_topic_gets_where_to_go_not_a_menu(tra
     events, messages = run_action(ActionClarifyRejection(), tracker)
     assert events == [] and messages == [{**messages[0], "response": "utter_out_of_scope"}]
     assert not messages[0].get("buttons")
+
+
+def test_a_follow_up_naming_only_a_term_gets_its_definition(tracker_for):
+    tracker = tracker_for(
+        "and CSR?",
+        "nlu_fallback",
+        0.45,
+        entities=[{"entity": "term", "value": "CSR", "start": 4, "end": 7}],
+        ranking=[("nlu_fallback", 0.45), ("ask_term", 0.4), ("rejection_all_info_mismatch", 0.2)],
+    )
+    events, messages = run_action(ActionClarifyRejection(), tracker)
+    assert events == [] and len(messages) == 1 and messages[0]["text"].startswith("Customer Service Record (CSR):")

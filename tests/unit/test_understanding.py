@@ -1,7 +1,7 @@
 import pytest
 
 from bot.core.catalog import CATEGORY_IDS, load_catalog
-from bot.core.understanding import categories_for, normalise_entities, understand
+from bot.core.understanding import categories_for, follow_up_terms, normalise_entities, understand
 
 
 def parse(text, intent, confidence=0.9, entities=()):
@@ -82,3 +82,22 @@ def test_the_faq_answer_the_response_selector_picked_is_reported():
 def test_an_empty_parse_is_understood_as_nothing():
     result = understand({"text": "", "intent": None, "entities": None})
     assert result.category is None and result.entities == () and result.confidence == 0.0
+
+
+def term_parse(text: str, *terms: str) -> dict:
+    entities = [{"entity": "term", "value": t, "start": text.index(t), "end": text.index(t) + len(t)} for t in terms]
+    return {"text": text, "entities": entities}
+
+
+@pytest.mark.parametrize(
+    "text, terms, expected",
+    [
+        ("and CSR?", ("CSR",), ["csr"]),
+        ("what about the FOC", ("FOC",), ["foc"]),
+        ("and the LOA and BTN?", ("LOA", "BTN"), ["loa", "btn"]),
+        ("my CSR says Bayview Dental", ("CSR",), []),  # says something about it: not a follow-up
+        ("and then?", (), []),
+    ],
+)
+def test_a_follow_up_that_only_names_terms_asks_for_them(text, terms, expected):
+    assert follow_up_terms(term_parse(text, *terms)) == expected
