@@ -18,7 +18,7 @@ from bot.core.catalog import load_catalog
 from bot.core.decisions import Decision, asks_for_a_person, asks_to_fix, decision
 from bot.core.notices import find_categories
 from bot.core.orders.records import OrderStatus, PortOrder
-from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection, not_understood_about
+from bot.core.replies import FIX_OFFER, Reply, clarify_rejection, define_term, explain_rejection, not_understood_about
 from bot.core.understanding import Understanding, follow_up_terms, understand
 
 # How many likely categories the clarifying question offers, and how unlikely is too unlikely.
@@ -133,7 +133,7 @@ class ActionClarifyRejection(Action):
         catalog = load_catalog()
         ranking = tracker.latest_message.get("intent_ranking") or []
         if terms := follow_up_terms(tracker.latest_message):  # "and CSR?" after a glossary answer
-            send(dispatcher, [define_term(term) for term in terms[:MAX_TERMS]])
+            send(dispatcher, define_terms(terms))
             return []
         likeliest = next((r.get("name") for r in ranking if r.get("name") != NLU_FALLBACK), None)
         if likeliest == OUT_OF_SCOPE:  # "our office internet went out": where to go, not a menu of reasons
@@ -194,5 +194,10 @@ class ActionExplainTerm(Action):
         # "what does LOA mean? and FOC?": every term asked about, each once
         understanding = understand(tracker.latest_message)
         terms = list(dict.fromkeys(e["value"] for e in understanding.entities if e["entity"] == "term"))
-        send(dispatcher, [define_term(term) for term in terms[:MAX_TERMS]] or [define_term(None)])
+        send(dispatcher, define_terms(terms) or [define_term(None)])
         return []
+
+
+def define_terms(terms: list[str]) -> list[Reply]:
+    """The definitions of the terms asked about, the first MAX_TERMS of them."""
+    return [define_term(term) for term in terms[:MAX_TERMS]]

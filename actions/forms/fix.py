@@ -59,10 +59,11 @@ class ValidateFixForm(FormValidationAction):
         # Rasa maps the message to the field asked as a whole sentence; the values in it, and in
         # everything the customer said before, were read by action_note_answers.
         sentence = tracker.slots_to_validate().get(requested) if requested in asked else None
-        if sentence is None and requested in asked and fixes.answers_anyway(requested, _latest_text(tracker)):
+        text = tracker.latest_message.get("text") or ""
+        if sentence is None and requested in asked and fixes.answers_anyway(requested, text):
             # the classifier took the answer for something else ("unlocked it and paid. there was
             # a step where I picked a porting pin" read as a question): it is still the answer
-            sentence = _latest_text(tracker)
+            sentence = text
         kept, box = noted(tracker), secret_box()
         given = {
             field: fixes.plain_value(field, value, box)
@@ -111,7 +112,3 @@ class ValidateFixForm(FormValidationAction):
         if given:
             send(dispatcher, answer_in_passing(tracker))
         return events + [SlotSet(FIX_FAILURES, failures)]
-
-
-def _latest_text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""

@@ -96,8 +96,12 @@ class IdentityCheck:
     tries_left: int = 0
 
 
+def _order_subject(order_id: str) -> str:
+    return f"order:{order_key(order_id)}"
+
+
 def _subjects(order_id: str, client: str) -> dict[str, LockoutPolicy]:
-    return {f"order:{order_key(order_id)}": ORDER_LOCKOUT, f"client:{client}": CLIENT_LOCKOUT}
+    return {_order_subject(order_id): ORDER_LOCKOUT, f"client:{client}": CLIENT_LOCKOUT}
 
 
 def _failures(store: OrderStore, subject: str, policy: LockoutPolicy, now: float) -> list[float]:
@@ -107,20 +111,20 @@ def _failures(store: OrderStore, subject: str, policy: LockoutPolicy, now: float
     return [min(moment.timestamp(), now) for moment in store.identity_failures(subject, since)]
 
 
-def _lock_state(store: OrderStore, subjects: dict[str, LockoutPolicy], now: float) -> tuple[float | None, int]:
-    """When the latest of the subjects' locks ends (None: none is locked), and the tries left."""
-    untils, left = [], []
+def _lock_state(store: OrderStore, subjects: dict[str, LockoutPolicy], now: float) -> tuple[dict[str, float], int]:
+    """When each locked subject's lock ends (the unlocked ones left out), and the tries left."""
+    locks, left = {}, []
     for subject, policy in subjects.items():
         failures = _failures(store, subject, policy, now)
-        untils.append(policy.locked_until(failures, now))
+        if (until := policy.locked_until(failures, now)) is not None:
+            locks[subject] = until
         left.append(policy.remaining_attempts(failures, now))
-    locked = [until for until in untils if until is not None]
-    return (max(locked) if locked else None), min(left)
+    return locks, min(left)
 
 
 def order_locked_until(store: OrderStore, order_id: str, now: float) -> float | None:
     """When the lock of this order's identity check ends, for `orders show`; None when not locked."""
-    return ORDER_LOCKOUT.locked_until(_failures(store, f"order:{order_key(order_id)}", ORDER_LOCKOUT, now), now)
+    return ORDER_LOCKOUT.locked_until(_failures(store, _order_subject(order_id), ORDER_LOCKOUT, now), now)
 
 
 def check_identity(store: OrderStore, order_id: str, verifier: str, client: str, now: float) -> IdentityCheck:
@@ -128,18 +132,17 @@ def check_identity(store: OrderStore, order_id: str, verifier: str, client: str,
     was typed; a wrong answer is counted against both, and a lock it starts goes to the order's
     audit trail (when the order exists)."""
     subjects = _subjects(order_id, client)
-    until, _ = _lock_state(store, subjects, now)
-    if until is not None:
-        return IdentityCheck(None, until)
+    locks, _ = _lock_state(store, subjects, now)
+    if locks:
+        return IdentityCheck(None, max(locks.values()))
     order = verify(store, order_id, verifier)
     if order:
         return IdentityCheck(order)
     store.record_identity_failure(subjects, datetime.fromtimestamp(now, timezone.utc))
-    until, left = _lock_state(store, subjects, now)
-    order_lock = order_locked_until(store, order_id, now)
-    if order_lock is not None:
-        _audit_lock(store, order_id, order_lock, client)
-    return IdentityCheck(None, until, left)
+    locks, left = _lock_state(store, subjects, now)
+    if _order_subject(order_id) in locks:  # this failure locked the order: read once with the client's
+        _audit_lock(store, order_id, locks[_order_subject(order_id)], client)
+    return IdentityCheck(None, max(locks.values(), default=None), left)
 
 
 def _audit_lock(store: OrderStore, order_id: str, until: float, client: str) -> None:
