@@ -27,8 +27,10 @@ RUN python -m bot build-nlp --output build/spacy_pipeline \
  && mkdir -p var \
  && python -m bot credentials --output var/credentials.yml
 
-# The servers only read /app; they run as a user without write access to it.
-RUN useradd --create-home --uid 10001 porting
+# The servers only read /app; they run as a user without write access to it, except the
+# documents folder (a volume in docker-compose.yml, which takes this folder's owner).
+RUN useradd --create-home --uid 10001 porting \
+ && mkdir -p var/documents && chown porting var/documents && chmod 0700 var/documents
 USER porting
 
 EXPOSE 5005 5055 8080

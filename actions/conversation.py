@@ -20,10 +20,13 @@ from actions.dispatch import send
 from actions.slots import AFTER_VERIFICATION, FIX_NEXT, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
 from bot import settings
 from bot.adapters.turns import first_action_of_the_turn
+from bot.core.catalog import BILL, SIGNED_LOA
+from bot.core.errors import UserError
+from bot.core.orders.documents import DocumentDesk
 from bot.core.orders.identity import customer_from_token
-from bot.core.orders.records import OrderStatus, PortOrder
+from bot.core.orders.records import Document, OrderStatus, PortOrder
 from bot.core.orders.store import OrderStore, OrderStoreUnavailable, UnknownOrder
-from bot.core.replies import ORDERS_UNAVAILABLE
+from bot.core.replies import ORDERS_UNAVAILABLE, Reply, order_status
 from bot.core.secrets import SecretBox
 
 logger = logging.getLogger(__name__)
@@ -83,6 +86,37 @@ def needs_order_store(action_class: type[Action]) -> type[Action]:
 
     action_class.run = guarded
     return action_class
+
+
+def document_desk() -> DocumentDesk:
+    """The orders' documents (the LOA to sign, bills); UserError when DOCUMENT_LINK_SECRET is unset."""
+    return DocumentDesk.from_settings(order_store())
+
+
+def status_reply(order: PortOrder) -> Reply:
+    """Where the order stands, with the link to sign its new LOA while it waits for one."""
+    if order.status is OrderStatus.AWAITING_LOA:
+        return order_status(order, sign_link=sign_link(order))
+    if order.status is OrderStatus.RESUBMITTED:
+        signed = [d for d in order_store().documents(order.order_id) if d.kind == SIGNED_LOA]
+        return order_status(order, signed_by=signed[-1].evidence["typed_name"] if signed else None)
+    return order_status(order)
+
+
+def latest_bill(order: PortOrder) -> Document | None:
+    """The newest bill the customer uploaded for the order: it goes with the resubmission."""
+    return next((d for d in reversed(order_store().documents(order.order_id)) if d.kind == BILL), None)
+
+
+def sign_link(order: PortOrder, actor_name: str = "assistant") -> str | None:
+    """The link to sign the order's newest letter; the letter is made when there is none yet.
+    None when documents can't be made here (no link secret, storage unwritable): the reply says so."""
+    try:
+        desk = document_desk()
+        return desk.sign_link(order.order_id) or desk.issue_loa(order.order_id, actor_name, settings.today())
+    except (UserError, OSError) as problem:
+        logger.error("no letter of authorization for %s: %s", order.order_id, problem)
+        return None
 
 
 def secret_box() -> SecretBox:

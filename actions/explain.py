@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import needs_order_store, order_store
+from actions.conversation import needs_order_store, order_store, status_reply
 from actions.dispatch import send
 from actions.orders import values_for_the_fix
 from actions.questions import side_answer
@@ -94,7 +94,7 @@ def about_the_order(dispatcher: CollectingDispatcher, tracker: Tracker, understa
     own = [r.category for r in order.current_rejections] if order.status == OrderStatus.REJECTED else []
     if understanding.category in own:
         return False
-    send(dispatcher, [side_answer(tracker) or not_understood_about(order)])
+    send(dispatcher, [side_answer(tracker) or not_understood_about(order, status_reply(order))])
     return True
 
 
@@ -178,7 +178,8 @@ class ActionRecover(Action):
         if elsewhere := where_it_belongs(tracker):
             return elsewhere
         order_id = tracker.get_slot(VERIFIED_ORDER)
-        reply = side_answer(tracker) or (not_understood_about(order_store().get(order_id)) if order_id else None)
+        order = order_store().get(order_id) if order_id else None
+        reply = side_answer(tracker) or (not_understood_about(order, status_reply(order)) if order else None)
         if reply:
             send(dispatcher, [reply])
         else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -9,10 +10,14 @@ from rasa_sdk.events import ActiveLoop, EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation import (
+    document_desk,
+    latest_bill,
     needs_order_store,
     next_step,
     order_store,
     secret_box,
+    sign_link,
+    status_reply,
     verified_order,
     verify_first,
 )
@@ -32,7 +37,9 @@ from actions.slots import (
 )
 from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
-from bot.core.orders.records import OrderStatus, PortOrder
+from bot.core.documents import links
+from bot.core.errors import UserError
+from bot.core.orders.records import Document, OrderStatus, PortOrder
 from bot.core.orders.store import InvalidChange
 from bot.core.replies import (
     ASK_CARRIER_REASON,
@@ -41,19 +48,23 @@ from bot.core.replies import (
     FIX_OFFER,
     NOTHING_TO_RESUBMIT,
     SPLIT_OFF_OFFER,
+    Reply,
+    bill_wanted,
     carrier_notice,
     explain_rejection,
     field_help,
     fix_needs_person,
     fix_resubmitted,
     fix_started,
+    letter_to_sign,
     not_resubmitted,
     order_found,
-    order_status,
     split_off_submitted,
     why_we_ask,
 )
 from bot.core.validators import ValidationError
+
+logger = logging.getLogger(__name__)
 
 
 def clear_fix() -> list[EventType]:
@@ -119,6 +130,21 @@ def actor(tracker: Tracker) -> str:
     return f"chat:{tracker.sender_id}"
 
 
+def resubmission_note(note: str | None, bill: Document | None) -> str | None:
+    """The audit trail's note of a resubmission: the customer's note, and the bill that goes with it."""
+    return "; ".join(part for part in (note, bill and f"with the bill {bill.document_id}") if part) or None
+
+
+def bill_request(tracker: Tracker, order: PortOrder) -> list[Reply]:
+    """Where to send the recent bill a fix wants; nothing when uploads can't be taken here."""
+    try:
+        link = document_desk().link(links.UPLOAD, order.order_id)
+    except UserError as problem:
+        logger.error("no upload link for %s: %s", order.order_id, problem)
+        return []
+    return [bill_wanted(link, in_slack=tracker.get_latest_input_channel() == "slack")]
+
+
 def begin_fix(
     dispatcher: CollectingDispatcher, tracker: Tracker, order: PortOrder, read_message: bool = True
 ) -> list[EventType]:
@@ -126,18 +152,22 @@ def begin_fix(
     With `read_message`, the values in the message that asked for the fix are kept for it."""
     categories = fix_categories(tracker, order)
     if order.status != OrderStatus.REJECTED and not fixes.is_split_off(order):
-        send(dispatcher, [order_status(order)])
+        send(dispatcher, [status_reply(order)])
         return [next_step()]
     if not categories:
         send(dispatcher, [ASK_CARRIER_REASON])
         return [next_step()]
     main, *others = categories
     reasons = [SlotSet(REJECTION_CATEGORY, main), SlotSet(PENDING_CATEGORIES, others)]
-    fields = fixes.fields_for([load_catalog().category(c) for c in categories], order)
+    catalog = load_catalog()
+    fields = fixes.fields_for([catalog.category(c) for c in categories], order)
     if not fields:
         send(dispatcher, [fix_needs_person(main)])
         return [*reasons, next_step()]
-    send(dispatcher, [fix_started(order.order_id, main, fields)])
+    # a split-off order is completed with its own account's details: the split is the fix
+    wanted = fixes.wants_bill([catalog.category(c) for c in categories]) and not fixes.is_split_off(order)
+    bill = bill_request(tracker, order) if wanted else []
+    send(dispatcher, [fix_started(order.order_id, main, fields), *bill])
     given = noted_with(tracker, values_for_the_fix(tracker, order) if read_message else {})
     return [*reasons, SlotSet(LOSING_CARRIER, order.losing_carrier), *clear_fix(), given, next_step("fix_form")]
 
@@ -164,7 +194,7 @@ class ActionOrderStatus(Action):
         order, events = verified_order(tracker)
         if order is None:
             return verify_first("status")
-        send(dispatcher, [order_status(order)])
+        send(dispatcher, [status_reply(order)])
         return events + [next_step()]
 
 
@@ -185,7 +215,7 @@ class ActionShowOrder(Action):
 def show_order(dispatcher: CollectingDispatcher, order: PortOrder) -> list[EventType]:
     """The order's status and, when rejected, every reason of its latest rejection explained:
     a resubmission that fixes only one of them would be rejected again, so one fix covers all."""
-    send(dispatcher, [order_status(order)])
+    send(dispatcher, [status_reply(order)])
     if fixes.is_split_off(order):
         send(dispatcher, [SPLIT_OFF_OFFER])
         return [SlotSet(REJECTION_CATEGORY, fixes.SPLIT_CATEGORY), SlotSet(PENDING_CATEGORIES, []), next_step()]
@@ -231,7 +261,7 @@ class ActionAfterVerification(Action):
             said = tracker.latest_message.get("text") or ""
             return events + begin_fix(dispatcher, tracker, order, bool(answers.extract("order_id", said)))
         if goal == "status":
-            send(dispatcher, [order_status(order)])
+            send(dispatcher, [status_reply(order)])
             return events + [next_step()]
         return events + show_order(dispatcher, order)
 
@@ -255,13 +285,22 @@ class ActionApplyFix(Action):
                 submitted = store.submit_completed(order.order_id, change, actor(tracker))
                 send(dispatcher, [split_off_submitted(submitted)])
                 return [*done, SlotSet(REJECTION_CATEGORY, None)]
+            categories = [load_catalog().category(c) for c in fix_categories(tracker)]
             resubmitted, split = store.resubmit_corrected(
-                order.order_id, change, actor(tracker), note=answers.get(fixes.CHECKLIST_FIELD)
+                order.order_id,
+                change,
+                actor(tracker),
+                note=resubmission_note(answers.get(fixes.CHECKLIST_FIELD), latest_bill(order)),
+                sign_first=fixes.needs_new_signature(categories),
+                letter_fields=fixes.LETTER_FIELDS,
             )
         except (InvalidChange, ValidationError) as problem:  # the store checks again: nothing half-written
             send(dispatcher, [not_resubmitted(str(problem))])
             return done
-        send(dispatcher, [fix_resubmitted(resubmitted, split)])
+        if resubmitted.status is OrderStatus.AWAITING_LOA:  # resubmitted once the new letter is signed
+            send(dispatcher, [letter_to_sign(resubmitted, sign_link(resubmitted, actor(tracker)), split)])
+        else:
+            send(dispatcher, [fix_resubmitted(resubmitted, split)])
         if split:  # the customer who proved the order owns its split-off: shown, and offered to complete
             return [
                 *done,

@@ -27,7 +27,14 @@ SMTP_URL = "SMTP_URL"  # hand-off tickets are e-mailed when set
 SUPPORT_EMAIL = "SUPPORT_EMAIL"
 CORS_ORIGINS = "CORS_ORIGINS"  # more origins allowed to call the Rasa server, space-separated
 PORTING_TODAY = "PORTING_TODAY"  # an ISO date taken as today (demos, the dated customer conversations)
+DOCUMENTS_URL = "DOCUMENTS_URL"  # where LOAs and bills are kept: a folder, or s3://bucket/prefix
+DOCUMENT_LINK_SECRET = "DOCUMENT_LINK_SECRET"  # signs the links to sign an LOA or upload a bill
+PUBLIC_WEB_URL = "PUBLIC_WEB_URL"  # the document pages' address as customers reach it
+COMPANY_NAME = "COMPANY_NAME"  # who the letter of authorization authorizes to port the numbers
 DEFAULT_DATABASE_URL = f"sqlite:///{DEFAULT_VAR_DIR / 'orders.db'}"
+DEFAULT_DOCUMENTS_DIR = DEFAULT_VAR_DIR / "documents"
+DEFAULT_WEB_URL = "http://localhost:8080"
+DEFAULT_COMPANY_NAME = "Kestrel Mobile"  # the demo page's company
 
 
 def get(name: str, default: str | None = None) -> str | None:
@@ -37,6 +44,18 @@ def get(name: str, default: str | None = None) -> str | None:
 
 def database_url() -> str:
     return get(DATABASE_URL, DEFAULT_DATABASE_URL)
+
+
+def documents_url() -> str:
+    return get(DOCUMENTS_URL, str(DEFAULT_DOCUMENTS_DIR))
+
+
+def public_web_url() -> str:
+    return get(PUBLIC_WEB_URL, DEFAULT_WEB_URL).rstrip("/")
+
+
+def company_name() -> str:
+    return get(COMPANY_NAME, DEFAULT_COMPANY_NAME)
 
 
 def today() -> date:

@@ -144,6 +144,35 @@ class RestClient:
         return response.json()
 
 
+SIGN_LINK = re.compile(r"https?://\S+/loa/[\w-]+\.[\w-]+\.[\w-]+")
+
+
+def sign_links(text: str) -> list[str]:
+    """The links to sign a letter of authorization in what the bot said, oldest first."""
+    return SIGN_LINK.findall(text)
+
+
+def sign_letter(link: str, name: str, consent: bool = True, address: str = "10.77.0.9") -> requests.Response:
+    """The authorized person signs on the page the chat linked to, as a browser posts its form."""
+    form = {"name": name, **({"consent": "yes"} if consent else {})}
+    return requests.post(
+        link, data=form, headers={"User-Agent": "pytest-signer/1.0", "X-Forwarded-For": address}, timeout=30
+    )
+
+
+ACCOUNT_HOLDER = "Morgan Avery"  # signs for an order that names no authorized person
+
+
+def sign_if_asked(answer: str, signer: str | None) -> bool:
+    """The authorized person signs the letter the chat's answer links to, when it links to one (a
+    fix that changed what the letter states); True when it did."""
+    links = sign_links(answer)
+    if links:
+        signed = sign_letter(links[-1], signer or ACCOUNT_HOLDER)
+        assert signed.status_code == 200, signed.text
+    return bool(links)
+
+
 @pytest.fixture
 def customer(stack, request) -> RestClient:
     # The sender id goes into URL paths: keep it to letters, digits and dashes.

@@ -13,7 +13,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.conversation import needs_order_store, secret_box, verified_order
+from actions.conversation import latest_bill, needs_order_store, secret_box, verified_order
 from actions.dispatch import send
 from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answers, fix_categories, fix_fields
 from actions.questions import side_answer
@@ -65,7 +65,8 @@ class ActionAskFixConfirmed(Action):
             send(dispatcher, [FIX_RESTART])
             return clear_fix()
         fields, kept = fix_answers(tracker, order)
-        send(dispatcher, [confirm_fix(fixes.summary(order, categories, fields, kept, secret_box()))])
+        bill = latest_bill(order)
+        send(dispatcher, [confirm_fix(fixes.summary(order, categories, fields, kept, secret_box(), bill))])
         return []
 
 

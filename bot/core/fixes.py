@@ -15,8 +15,8 @@ from datetime import date
 from rapidfuzz import fuzz
 
 from bot.core import answers, decisions, validators
-from bot.core.catalog import Category, load_catalog, lookup_key
-from bot.core.orders.records import OrderStatus, PortOrder
+from bot.core.catalog import BILL, SIGNED_LOA, Category, load_catalog, lookup_key
+from bot.core.orders.records import Document, OrderStatus, PortOrder
 from bot.core.secrets import SecretBox, is_ciphertext, mask
 from bot.core.validators import ValidationError
 
@@ -33,6 +33,8 @@ FIELD_TERMS = {field.id: field.term for field in _CATALOG.fields}
 # the PortOrder field each fix field changes (the underlying network becomes the losing carrier)
 ORDER_FIELDS = {field.id: field.order_field for field in _CATALOG.fields if field.form == "fix_form" and not field.note}
 UNDERLYING_CARRIER = "underlying_carrier"
+# the order fields printed on the letter of authorization: changing one needs a new signature
+LETTER_FIELDS = frozenset(field.order_field for field in _CATALOG.fields if field.on_loa)
 
 _PO_BOX = re.compile(r"\b(p\.?\s*o\.?\s*box|post\s+office\s+box)\b", re.IGNORECASE)
 _STREET = re.compile(r"\d+\S*\s+\S+")
@@ -94,6 +96,16 @@ def fields_taken(categories: Sequence[Category], order: PortOrder) -> list[str]:
     asked = fields_for(categories, order)
     taken = [field for category in categories for field in category.takes]
     return list(dict.fromkeys([*asked, *taken, *(ANY_FIX_TAKES if asked else ())]))
+
+
+def needs_new_signature(categories: Sequence[Category]) -> bool:
+    """A category whose fix is a newly signed letter even when nothing on it changes (an LOA the
+    carrier found missing or unreadable); any fix that changes a LETTER_FIELDS field needs one too."""
+    return any(SIGNED_LOA in category.documents for category in categories)
+
+
+def wants_bill(categories: Sequence[Category]) -> bool:
+    return any(BILL in category.documents for category in categories)
 
 
 def service_address(text: str, context: FixContext) -> str:
@@ -452,9 +464,15 @@ def describe_change(field: str, value: object) -> str:
 
 
 def summary(
-    order: PortOrder, category_ids: Sequence[str], fields: list[str], answers: dict[str, object], box: SecretBox
+    order: PortOrder,
+    category_ids: Sequence[str],
+    fields: list[str],
+    answers: dict[str, object],
+    box: SecretBox,
+    bill: Document | None = None,
 ) -> str:
-    """What will be written, secrets masked, for the customer to confirm."""
+    """What will be written, secrets masked, for the customer to confirm; `bill`: the newest bill
+    the customer uploaded, which goes with the order."""
     title = " and ".join(load_catalog().category(category_id).title for category_id in category_ids)
     written = changes(fields, answers, box)
     lines = [
@@ -468,9 +486,24 @@ def summary(
     if "numbers" in fields and answers.get("numbers"):
         moved = [n for n in order.numbers if n not in answers["numbers"]]
         lines.append(f"- moved to a new order of their own: {', '.join(moved)}")
+    if bill:
+        dated = (
+            f", dated {bill.latest_date:%b} {bill.latest_date.day}, {bill.latest_date.year}" if bill.latest_date else ""
+        )
+        old = " (it looks older than 30 days: a newer one would help)" if bill.too_old else ""
+        lines.append(f"- with it goes the bill you uploaded{dated}{old}")
     body = "\n".join(lines) if lines else "- no field changes"
-    return (
-        f"Here is what I'll do for {order.order_id} ({title}):\n{body}\n"
-        f"Then I'll {'submit' if is_split_off(order) else 'resubmit'} the order to "
-        f"{written.get('losing_carrier', order.losing_carrier)}. Shall I go ahead?"
-    )
+    carrier = written.get("losing_carrier", order.losing_carrier)
+    categories = [load_catalog().category(category_id) for category_id in category_ids]
+    letter_changes = any(field in LETTER_FIELDS and value != getattr(order, field) for field, value in written.items())
+    if is_split_off(order):
+        then = f"Then I'll submit the order to {carrier}."
+    elif letter_changes or needs_new_signature(categories):
+        signer = written.get("authorized_name") or order.authorized_name or "the account holder"
+        then = (
+            f"Then I'll make the new letter of authorization (LOA) for {signer} to sign here, "
+            f"and resubmit the order to {carrier} once it is signed."
+        )
+    else:
+        then = f"Then I'll resubmit the order to {carrier}."
+    return f"Here is what I'll do for {order.order_id} ({title}):\n{body}\n{then} Shall I go ahead?"

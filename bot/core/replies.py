@@ -98,7 +98,9 @@ STATUS_TEXTS = {
     "draft": "is a draft: it has not been sent to {carrier} yet.",
     "submitted": "was sent to {carrier} and is waiting for their answer.",
     "rejected": "was rejected by {carrier}: {reason}.",
-    "resubmitted": "was corrected and resubmitted to {carrier} on {updated}. " + NEXT_STEPS,
+    "awaiting_loa": "is corrected and waits for the new letter of authorization (LOA) to be signed by "
+    "{signer}; then it goes back to {carrier}.",
+    "resubmitted": "was corrected and resubmitted to {carrier} on {updated}{signed}. " + NEXT_STEPS,
     "foc": "was accepted by {carrier}; your number moves on the FOC date{foc}.",
     "completed": "is complete: your number has moved to us.",
     "cancelled": "was cancelled.",
@@ -144,7 +146,11 @@ def why_we_ask(field: str | None, catalog: Catalog | None = None) -> Reply:
     )
 
 
-def order_status(order: PortOrder, catalog: Catalog | None = None) -> Reply:
+def order_status(
+    order: PortOrder, catalog: Catalog | None = None, sign_link: str | None = None, signed_by: str | None = None
+) -> Reply:
+    """Where the order stands; `sign_link` for an order waiting for its LOA, `signed_by` for one
+    resubmitted with a letter signed in the chat."""
     catalog = catalog or load_catalog()
     rejection = order.latest_rejection
     reason = catalog.category(rejection.category).title.lower() if rejection else "no reason given"
@@ -153,7 +159,13 @@ def order_status(order: PortOrder, catalog: Catalog | None = None) -> Reply:
         reason=reason,
         updated=order.updated_at.date().isoformat(),
         foc=f" ({order.requested_foc_date.isoformat()})" if order.requested_foc_date else "",
+        signer=order.authorized_name or "the account holder",
+        signed=f", with the letter of authorization {signed_by} signed" if signed_by else "",
     )
+    if order.status.value == "awaiting_loa":
+        text += (
+            f" Sign it here: {sign_link}" if sign_link else " Ask me for the status again to get the link to sign it."
+        )
     return Reply(f"Port order {order.order_id} for {', '.join(order.numbers)} {text}")
 
 
@@ -278,6 +290,34 @@ def fix_resubmitted(order: PortOrder, split: PortOrder | None = None) -> Reply:
     return Reply(text)
 
 
+def letter_to_sign(order: PortOrder, link: str | None, split: PortOrder | None = None) -> Reply:
+    """The fix is written and waits for the authorized person's signature on the new LOA."""
+    signer = order.authorized_name or "the account holder"
+    text = (
+        f"I've corrected {order.order_id}. Before it goes back to {order.losing_carrier}, {signer} has to sign the new "
+        f"letter of authorization (LOA), which now states these details. "
+    )
+    if link:
+        text += (
+            f"Open it here to read and sign it by typing their full name: {link}\n"
+            "The link works for 7 days, and I resubmit the order as soon as it is signed."
+        )
+    else:
+        text += "I couldn't make the letter just now: ask me for the status in a few minutes, or ask for a person."
+    if split:
+        text += f"\n{', '.join(split.numbers)} moved to a new order of their own, {split.order_id}."
+    return Reply(text)
+
+
+def bill_wanted(link: str, in_slack: bool = False) -> Reply:
+    """A fix the carrier accepts more readily with a recent bill: where to send one."""
+    where = "share the file here in Slack, or upload it" if in_slack else "upload it with the paper clip, or"
+    return Reply(
+        "A bill from your current provider issued in the last 30 days helps the carrier accept the port. "
+        f"If you have one, {where} here: {link} (PDF, PNG or JPEG, at most 10 MB)."
+    )
+
+
 SPLIT_OFF_OFFER = Reply(
     "It holds numbers that are on another account, and needs the details of that account (account "
     "number, name and service address) before it goes to the carrier. Shall we fill them in now? If you "
@@ -286,15 +326,15 @@ SPLIT_OFF_OFFER = Reply(
 )
 
 
-def not_understood_about(order: PortOrder, catalog: Catalog | None = None) -> Reply:
+def not_understood_about(order: PortOrder, status: Reply | None = None, catalog: Catalog | None = None) -> Reply:
     """A message about the customer's order that the assistant could not place: where the order
-    stands, and what the customer can say from there."""
+    stands (`status`, with the link to sign when the order waits for its letter), and what the
+    customer can say from there."""
     catalog = catalog or load_catalog()
     if order.status.value != "rejected" or not order.current_rejections:
-        # where it stands is the likeliest answer ("so is it sent now or not?")
-        return Reply(
-            f"{order_status(order, catalog).text} If that doesn't answer it, ask me another way or ask for a person."
-        )
+        # where it stands is the likeliest answer ("so is it sent now or not?", "send me the link again")
+        status = status or order_status(order, catalog)
+        return Reply(f"{status.text} If that doesn't answer it, ask me another way or ask for a person.")
     reasons = ", ".join(dict.fromkeys(catalog.category(r.category).title.lower() for r in order.current_rejections))
     return Reply(
         f"Sorry, I didn't follow that. Your order {order.order_id} was rejected for: {reasons}. You can say "

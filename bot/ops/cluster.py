@@ -20,7 +20,6 @@ from bot.ops.launcher import server_options
 from bot.ops.processes import free_port, wait_for_http
 from bot.ops.services import LocalHAProxy, LocalPostgres, LocalRedis, ProxyGroup
 from bot.ops.stack import ServerSettings, Stack, supervise
-from bot.ops.web.server import serve
 from bot.settings import PROJECT_ROOT
 
 PROD_ENDPOINTS = PROJECT_ROOT / "endpoints.prod.yml"
@@ -86,7 +85,7 @@ class Cluster(Stack):
             deadline = time.monotonic() + timeout
             self._wait_or_stop(names, deadline)
             self._wait_for_haproxy(deadline)
-            self.web = serve(settings.web_port, settings.rasa_url)
+            self.web = self.serve_web()
         except BaseException:
             self.stop()
             raise

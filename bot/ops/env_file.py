@@ -23,6 +23,7 @@ SECRET_GENERATORS = {
     "RASA_API_TOKEN": lambda: secrets.token_urlsafe(32),
     settings.PIN_ENCRYPTION_KEY: lambda: Fernet.generate_key().decode(),
     settings.CUSTOMER_TOKEN_SECRET: lambda: secrets.token_urlsafe(32),
+    settings.DOCUMENT_LINK_SECRET: lambda: secrets.token_urlsafe(32),
 }
 
 

@@ -74,18 +74,35 @@ def show_order(args: argparse.Namespace) -> int:
     locked = order_locked_until(store, order.order_id, time.time())
     # "identity_locked_until": wrong identity answers locked the order's look-ups until then (UTC)
     until = datetime.fromtimestamp(locked, timezone.utc).isoformat(timespec="seconds") if locked else None
-    document = {**order.masked(), "identity_locked_until": until, "audit": audit, "tickets": tickets}
+    kept = store.documents(order.order_id)
+    documents = [
+        {
+            **asdict(d),
+            "created_at": d.created_at.isoformat(),
+            "latest_date": d.latest_date.isoformat() if d.latest_date else None,
+        }
+        for d in kept
+    ]
+    document = {
+        **order.masked(),
+        "identity_locked_until": until,
+        "audit": audit,
+        "tickets": tickets,
+        "documents": documents,
+    }
     if args.json:
         print(json.dumps(document, indent=2, ensure_ascii=False))
         return 0
     for name, value in document.items():
-        if name not in ("rejections", "audit", "tickets") and value not in (None, []):
+        if name not in ("rejections", "audit", "tickets", "documents") and value not in (None, []):
             print(f"{name:<22} {', '.join(value) if isinstance(value, list) else value}")
     for rejection in order.rejections:
         print(f"rejected {rejection.rejected_at:%Y-%m-%d %H:%M} [{rejection.category}] {rejection.carrier_text}")
     for event in audit:
         change = f" {event['field']}: {event['old_value']} -> {event['new_value']}" if event["field"] else ""
         print(f"audit {event['at'][:16]} {event['actor']}{change} {event['note'] or ''}".rstrip())
+    for stored in kept:
+        print(f"document {stored.describe()}")
     return 0
 
 

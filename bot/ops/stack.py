@@ -16,12 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot import settings as project
+from bot.core.documents.storage import storage_from_url
 from bot.core.errors import UserError
 from bot.core.orders.demo import seed_demo
+from bot.core.orders.documents import DocumentDesk
 from bot.core.orders.store import OrderStore
 from bot.core.secrets import SecretBox
 from bot.ops.env_file import SLACK_CHANNEL, ensure_env_file, write_credentials
 from bot.ops.processes import die_with_parent, port_in_use, wait_for_http, wait_or_kill
+from bot.ops.web.documents import DocumentPages
 from bot.ops.web.server import WidgetServer, serve
 
 
@@ -88,6 +91,19 @@ class ServerSettings:
             or f"sqlite:///{self.var_dir / 'orders.db'}"
         )
 
+    def _setting(self, name: str, default: str) -> str:
+        return self.extra_env.get(name) or project.get(name) or default
+
+    @property
+    def documents_url(self) -> str:
+        """Where LOAs and bills are kept: DOCUMENTS_URL (S3 in production) or a folder in var/."""
+        return self._setting(project.DOCUMENTS_URL, str(self.var_dir / "documents"))
+
+    @property
+    def public_web_url(self) -> str:
+        """The address the chat's document links start with: PUBLIC_WEB_URL, or this widget server."""
+        return self._setting(project.PUBLIC_WEB_URL, self.web_url).rstrip("/")
+
     @property
     def credentials_file(self) -> Path:
         return self.var_dir / "credentials.yml"
@@ -122,6 +138,8 @@ class Stack:
             "ACTION_ENDPOINT_URL": f"http://localhost:{settings.action_port}/webhook",
             "TRACKER_DB": str(settings.tracker_db),
             project.DATABASE_URL: settings.database_url,
+            project.DOCUMENTS_URL: settings.documents_url,
+            project.PUBLIC_WEB_URL: settings.public_web_url,
             **settings.extra_env,
         }
 
@@ -183,8 +201,23 @@ class Stack:
         self._spawn_actions("actions", settings.action_port)
         self._spawn_rasa("rasa", settings.rasa_port)
         self._wait_or_stop(["actions", "rasa"], time.monotonic() + timeout)
-        self.web = serve(settings.web_port, settings.rasa_url)
+        self.web = self.serve_web()
         return self
+
+    def serve_web(self) -> WidgetServer:
+        """The widget and the document pages, which use the order store and the document storage."""
+        settings, env = self.settings, self.env_values
+
+        def desk() -> DocumentDesk:
+            return DocumentDesk(
+                OrderStore(settings.database_url, SecretBox(env[project.PIN_ENCRYPTION_KEY])),
+                storage_from_url(settings.documents_url),
+                env[project.DOCUMENT_LINK_SECRET],
+                settings.public_web_url,
+                self.environment().get(project.COMPANY_NAME) or project.DEFAULT_COMPANY_NAME,
+            )
+
+        return serve(settings.web_port, settings.rasa_url, documents=DocumentPages(desk, settings.cors_origins))
 
     def write_credentials(self) -> None:
         """Writes the channels to enable into var/credentials.yml; secrets stay in the environment."""

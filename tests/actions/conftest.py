@@ -67,6 +67,9 @@ def demo_store(tmp_path, monkeypatch):
     """The actions' order store: the demo orders in a SQLite file of the test's own."""
     monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'orders.db'}")
     monkeypatch.setenv("PIN_ENCRYPTION_KEY", generate_key())
+    monkeypatch.setenv("DOCUMENT_LINK_SECRET", "test-document-links-0123456789abcdef")
+    monkeypatch.setenv("DOCUMENTS_URL", str(tmp_path / "documents"))
+    monkeypatch.setenv("PUBLIC_WEB_URL", "http://chat.example")
     seed_demo(order_store())
     yield order_store()
     order_store().close()

@@ -3,7 +3,8 @@
 Each YAML file in this folder holds conversations of one kind of customer (sentences, everything
 at once, side questions, corrections...). A conversation runs against its own fresh copy of a
 demo order, so conversations never see each other's changes; `{order}` in a message stands for
-that copy's id, and `{zip}` and `{email}` for its verifiers.
+that copy's id, and `{zip}` and `{email}` for its verifiers. A turn `{signs: "Leo Marsh"}` is
+the customer signing, under that name, the newest letter of authorization the chat linked to.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.core import answers
 from bot.core.orders.demo import DEMO_ORDERS, FIRST_DEMO_NUMBER
 from bot.core.orders.records import PortOrder
 from bot.core.orders.store import OrderStore
+from tests.conftest import RestClient, sign_letter, sign_links
 
 HERE = Path(__file__).parent
 
@@ -26,6 +28,7 @@ class Turn:
     say: str
     expect: tuple[str, ...] = ()  # each must be in the bot's answer (case-insensitive)
     refuse: tuple[str, ...] = ()  # none may be in it
+    signs: str | None = None  # the name typed on the signing page instead of a message
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,24 @@ class Conversation:
 def _turn(data: str | dict) -> Turn:
     if isinstance(data, str):
         return Turn(data)
-    return Turn(data["say"], tuple(_listed(data.get("expect"))), tuple(_listed(data.get("refuse"))))
+    return Turn(
+        data.get("say", ""), tuple(_listed(data.get("expect"))), tuple(_listed(data.get("refuse"))), data.get("signs")
+    )
+
+
+def take_turn(customer: RestClient, turn: Turn, order: PortOrder | None, transcript: list[str]) -> tuple[str, str]:
+    """(what the customer did, what they read): a message and the bot's answer, or a signature on
+    the newest letter the chat linked to and the page that answered it."""
+    if turn.signs is None:
+        said = fill(turn.say, order)
+        answer = customer.texts(said)
+        transcript += [f"customer: {said}", f"bot: {answer}"]
+        return said, answer
+    links = sign_links("\n".join(transcript))
+    assert links, "the customer is to sign, but the chat gave no link to sign\n" + "\n".join(transcript)
+    page = sign_letter(links[-1], turn.signs, address=customer.address)
+    transcript += [f"customer signs as {turn.signs}: HTTP {page.status_code}"]
+    return f"(signs as {turn.signs})", page.text
 
 
 def _listed(value: str | list | None) -> list[str]:

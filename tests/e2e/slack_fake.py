@@ -36,6 +36,14 @@ class FakeSlack:
 
     calls: list[dict] = field(default_factory=list)
     server: ThreadingHTTPServer | None = None
+    files: dict[str, bytes] = field(default_factory=dict)  # what users shared, by name
+
+    def share(self, name: str, data: bytes) -> dict:
+        """A file a user shared, as a message event lists it (downloaded with the bot token)."""
+        self.files[name] = data
+        host, port = self.server.server_address[:2]
+        url = f"http://{host}:{port}/files/{name}"
+        return {"id": f"F{uuid.uuid4().hex[:10].upper()}", "name": name, "size": len(data), "url_private": url}
 
     @property
     def api_url(self) -> str:
@@ -61,6 +69,15 @@ class FakeSlack:
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
+
+            def do_GET(self) -> None:
+                data = fake.files.get(self.path.removeprefix("/files/"))
+                allowed = self.headers.get("Authorization") == f"Bearer {BOT_TOKEN}"
+                self.send_response(200 if data is not None and allowed else 403)
+                self.send_header("Content-Length", str(len(data) if data is not None and allowed else 0))
+                self.end_headers()
+                if data is not None and allowed:
+                    self.wfile.write(data)
 
             def log_message(self, format: str, *args: object) -> None:
                 pass

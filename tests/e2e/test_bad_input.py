@@ -28,7 +28,7 @@ from bot.core.orders.store import OrderStore
 from bot.core.secrets import MASK, SecretBox
 from bot.core.validators import ValidationError
 from bot.ops.stack import Stack
-from tests.conftest import RestClient
+from tests.conftest import RestClient, sign_if_asked
 from tests.e2e.slack_fake import SlackUser
 
 # Accepted as messages: stored exactly, answered with a 200.
@@ -522,7 +522,10 @@ def test_injection_strings_in_every_slot_are_refused_or_stored_exactly(stack, cu
     for text, (sent, slot) in zip(stored, conversation.sent):
         assert text == sent or (slot in SECRET_SLOTS and MASK in text), f"stored {text!r} for {sent!r}"
 
-    assert "is corrected and resubmitted" in customer.texts("yes")
+    answer = customer.texts("yes")
+    # a fix that changed what the letter of authorization states waits for its signature
+    signed = sign_if_asked(answer, order_store.get(order.order_id).authorized_name)
+    assert ("has to sign the new letter" if signed else "is corrected and resubmitted") in answer
     fixed = order_store.get(order.order_id)
     assert fixed.status == "resubmitted"
     for name, value in fixes.changes(asked, {s: slots[s] for s in asked}, box).items():

@@ -19,7 +19,7 @@ from bot.core.orders.store import OrderStore
 from bot.core.replies import ACTION_SERVER_TROUBLE, CONFIRM_AGAIN, ORDERS_UNAVAILABLE
 from bot.core.secrets import SecretBox
 from bot.ops.stack import Stack
-from tests.conftest import RestClient, stack_settings
+from tests.conftest import RestClient, sign_if_asked, stack_settings
 from tests.outage import UnreachableSqlite
 
 PIN = "739154"
@@ -140,7 +140,9 @@ def test_the_order_database_unreachable_mid_conversation(stack, customer):
         orders_file.restore()
     assert answer == [ORDERS_UNAVAILABLE.text, CONFIRM_AGAIN.text]  # the change is kept for a later yes
     assert store(stack).get("PO-10009") == before
-    expect(customer, "yes", "PO-10009 is corrected and resubmitted")
+    # the BTN is on the letter of authorization: resubmitted once the account holder signs it
+    answer = "\n".join(say(customer, "yes"))
+    assert "I've corrected PO-10009" in answer and sign_if_asked(answer, None), answer
     after = store(stack).get("PO-10009")
     assert after.status.value == "resubmitted" and after.btn == "+17185550110"
 

@@ -145,3 +145,33 @@ def test_slack_credentials_only_when_token_and_secret_are_set(env, expected):
     channels = effective_credentials(yaml.safe_load(CREDENTIALS_TEMPLATE.read_text()), env)
     assert "bot.adapters.channels.rest.RestChannel" in channels
     assert channels.get(SLACK_CHANNEL) == expected
+
+
+def test_a_bill_shared_in_slack_is_kept_with_the_verified_order(slack_user, slack_stack, fake_slack):
+    from datetime import timedelta
+
+    from bot import settings
+    from bot.core.orders.store import OrderStore
+    from bot.core.secrets import SecretBox
+    from tests.documents import WINDOWS_PROGRAM, bill
+
+    shared_too_early = fake_slack.share("early.pdf", bill(settings.today()))
+    slack_user.send_json(slack_user.event("", subtype="file_share", files=[shared_too_early]))
+    fake_slack.wait_for_post(slack_user.channel, lambda post: "which order it is" in post["text"])
+
+    slack_user.send_json(slack_user.event("frontier says PO-10005 is not active, zip 80203"))
+    fake_slack.wait_for_post(slack_user.channel, lambda post: "PO-10005" in post["text"])
+    statement = fake_slack.share("frontier-bill.pdf", bill(settings.today() - timedelta(days=8)))
+    program = fake_slack.share("bill.pdf.exe", WINDOWS_PROGRAM)
+    event = slack_user.event("here is my bill", subtype="file_share", files=[statement, program])
+    assert slack_user.send_json(event).status_code == 200
+    assert slack_user.send_json(event, headers={"X-Slack-Retry-Num": "1"}).status_code == 200  # not kept twice
+    fake_slack.wait_for_post(slack_user.channel, lambda post: post["text"].startswith("Got your bill"))
+    fake_slack.wait_for_post(slack_user.channel, lambda post: "isn't a PDF, PNG or JPEG" in post["text"])
+
+    store = OrderStore(slack_stack.settings.database_url, SecretBox(slack_stack.env_values["PIN_ENCRYPTION_KEY"]))
+    try:
+        time.sleep(QUIET_SECONDS)
+        assert [(d.kind, d.too_old) for d in store.documents("PO-10005")] == [("bill", False)]
+    finally:
+        store.close()

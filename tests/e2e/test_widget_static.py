@@ -415,6 +415,8 @@ def test_buttons_are_reachable_with_the_keyboard(chat, fake_rasa):
     chat.send("hello")
     expect(chat.log.locator(".pc-quick-reply")).to_have_count(2)
     chat.input.focus()
+    chat.page.keyboard.press("Shift+Tab")  # the paper clip sits before the input
+    expect(chat.page.get_by_role("button", name="Attach a bill (PDF, PNG or JPEG, up to 10 MB)")).to_be_focused()
     chat.page.keyboard.press("Shift+Tab")
     expect(chat.page.get_by_role("button", name="Name mismatch")).to_be_focused()
     chat.page.keyboard.press("Enter")
@@ -574,3 +576,12 @@ def test_public_api_and_whole_conversation_stays_on_localhost(chat, fake_rasa):
     assert any(url.endswith("/widget.css") for url in chat.requests)
     hosts = {urlsplit(url).hostname for url in chat.requests}
     assert hosts == {"127.0.0.1"}, chat.requests
+
+
+def test_the_paper_clip_says_when_it_can_be_used(chat, fake_rasa):
+    chat.open()
+    attach = chat.page.get_by_role("button", name="Attach a bill (PDF, PNG or JPEG, up to 10 MB)")
+    attach.focus()
+    chat.page.keyboard.press("Enter")  # before the assistant asked for a bill: nothing to send it to
+    expect(chat.rows("bot").last).to_contain_text("I'll ask for a bill when your fix needs one")
+    assert fake_rasa.messages == []

@@ -25,7 +25,7 @@ from bot.ops.processes import free_port
 from bot.ops.stack import Stack
 from tests.conftest import RestClient, stack_settings
 from tests.conversations.conftest import WRITTEN_ON
-from tests.conversations.script import copy_of_demo, fill, load, typed_secrets
+from tests.conversations.script import copy_of_demo, load, take_turn, typed_secrets
 
 CONVERSATIONS = load()
 
@@ -94,8 +94,9 @@ def test_no_secret_typed_in_any_conversation_is_kept_in_clear(servers, mail):
         for conversation in CONVERSATIONS:
             order = copy_of_demo(store, conversation) if conversation.demo else None
             customer = RestClient(servers, f"secrets-{uuid.uuid4().hex[:10]}")
+            transcript: list[str] = []
             for turn in conversation.turns:
-                customer.texts(fill(turn.say, order))
+                take_turn(customer, turn, order, transcript)
             secrets |= typed_secrets(conversation, order)
         tickets = len(store.tickets())
     finally:

@@ -13,7 +13,7 @@ from bot.ops.stack import ServerSettings, Stack
 def test_first_run_writes_random_secrets_and_keeps_them(tmp_path):
     env = tmp_path / ".env"
     values, added = ensure_env_file(env)
-    assert set(added) == {"RASA_API_TOKEN", "PIN_ENCRYPTION_KEY", "CUSTOMER_TOKEN_SECRET"}
+    assert set(added) == {"RASA_API_TOKEN", "PIN_ENCRYPTION_KEY", "CUSTOMER_TOKEN_SECRET", "DOCUMENT_LINK_SECRET"}
     assert len(values["RASA_API_TOKEN"]) >= 32
     assert env.stat().st_mode & 0o777 == 0o600
     again, added_again = ensure_env_file(env)

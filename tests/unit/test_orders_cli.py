@@ -97,3 +97,24 @@ def test_unknown_status_is_refused_by_the_parser(capsys):
         entry.main(["orders", "list", "--status", "lost"])
     assert exit_.value.code == 2
     assert "invalid choice: 'lost'" in capsys.readouterr().err
+
+
+def test_show_lists_the_documents_kept_with_the_order(capsys, tmp_path):
+    from datetime import date
+
+    from bot.core.documents.storage import FolderStorage
+    from bot.core.orders.documents import DocumentDesk
+    from bot.core.orders.store import OrderStore
+    from tests.documents import bill
+
+    run(capsys, "orders", "seed-demo")
+    store = OrderStore()
+    desk = DocumentDesk(store, FolderStorage(tmp_path / "documents"), "x" * 40, "http://chat.example", "Kestrel Mobile")
+    desk.take_upload("PO-10005", bill(date(2026, 11, 20)), "customer upload", date(2026, 12, 3))
+    store.close()
+    code, out, _ = run(capsys, "orders", "show", "PO-10005")
+    # the statement date, not the due date three weeks later (after today)
+    assert code == 0 and "document D-100001 bill (application/pdf, " in out and "dated 2026-11-20" in out
+    shown = json.loads(run(capsys, "orders", "show", "PO-10005", "--json")[1])
+    [document] = shown["documents"]
+    assert (document["kind"], document["latest_date"], document["too_old"]) == ("bill", "2026-11-20", False)

@@ -8,6 +8,7 @@ one with a 4xx and a message that says what a good request looks like. No Rasa i
 
 from __future__ import annotations
 
+import ipaddress
 import json
 from typing import Any
 
@@ -101,3 +102,16 @@ def rest_body(content_type: str | None, body: bytes) -> dict[str, Any]:
     if metadata is not None and not isinstance(metadata, dict):
         raise BadRequest('"metadata", when given, must be a JSON object.')
     return parsed
+
+
+def sender_address(peer: str | None, forwarded_for: str) -> str:
+    """The address of whoever sent a request (the REST channel, the document pages). Behind our
+    own load balancer (it connects from this machine and appends the address it saw to
+    X-Forwarded-For) that is the header's last one; the header is not believed from anyone else."""
+    seen = peer or "unknown"
+    forwarded = [hop.strip() for hop in (forwarded_for or "").split(",") if hop.strip()]
+    try:
+        from_this_machine = ipaddress.ip_address(seen).is_loopback
+    except ValueError:
+        from_this_machine = False
+    return forwarded[-1] if forwarded and from_this_machine else seen

@@ -12,7 +12,6 @@ as "client" (the per-client limit of the identity check counts by it), whatever 
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.adapters.channels.bodies import BadRequest, rest_body
+from bot.adapters.channels.bodies import BadRequest, rest_body, sender_address
 
 
 class RestChannel(RestInput):
@@ -55,13 +54,4 @@ class RestChannel(RestInput):
 
 
 def client_address(request: Request) -> str:
-    """The address of whoever sent the request. Behind our own load balancer (it connects from
-    this machine and appends the address it saw to X-Forwarded-For) that is the header's last one;
-    the header is not believed from anyone else."""
-    seen = request.ip or "unknown"
-    forwarded = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
-    try:
-        from_this_machine = ipaddress.ip_address(seen).is_loopback
-    except ValueError:
-        from_this_machine = False
-    return forwarded[-1] if forwarded and from_this_machine else seen
+    return sender_address(request.ip, request.headers.get("x-forwarded-for", ""))

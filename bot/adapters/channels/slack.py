@@ -7,6 +7,8 @@ This subclass adds:
 - a configurable Slack Web API address (`slack_api_url`), so tests can use a fake Slack;
 - a Slack retry of a message already handled is acknowledged, not answered a second time;
 - `url_verification` is answered with the bare challenge, the form Slack accepts;
+- a file shared in the conversation (a bill) is fetched with the bot token and kept with the
+  customer's verified order, as the widget's paper clip does (bot/core/orders/documents.py);
 - a signed request whose body Rasa's handler would fail on (malformed JSON, a form without a JSON
   `payload`, fields of the wrong type, another content type) gets a 4xx that says what is wrong,
   and an interaction Rasa cannot answer (a modal, a menu it does not read) a plain 200, where
@@ -18,12 +20,14 @@ set; docs/slack.md has the app set-up.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
+import aiohttp
 from jsonschema.exceptions import best_match
 from jsonschema.validators import Draft7Validator
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -33,7 +37,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import settings
 from bot.adapters.channels.bodies import BadRequest, json_object
+from bot.core.documents.intake import MAX_UPLOAD_BYTES, RefusedUpload, too_large
+from bot.core.errors import UserError
+from bot.core.orders.documents import DocumentDesk
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +49,14 @@ SLACK_API_URL = "https://slack.com/api/"
 # How many handled messages are remembered; Slack gives up retrying within about an hour.
 REMEMBERED_MESSAGES = 5000
 JSON, FORM = "application/json", "application/x-www-form-urlencoded"  # all Slack sends, as Rasa compares them
+SLACK_FILES_HOST = "files.slack.com"  # the only host the bot token is sent to for a shared file
+FILES_PER_MESSAGE = 3
+VERIFIED_ORDER_SLOT = "verified_order_id"  # set by the identity check (actions/slots.py VERIFIED_ORDER)
+NO_ORDER_FOR_FILE = (
+    "I can keep a bill with your order once I know which order it is: tell me your port order number "
+    "and the ZIP code of the service address, then share the file again."
+)
+FILE_NOT_KEPT = "I couldn't keep that file just now. Please share it again in a few minutes, or ask for a person."
 
 # The parts of Slack's bodies that Rasa's handler and this module read, with the types they assume.
 _SLACK_ID = {"type": "string", "pattern": r"^[A-Za-z0-9._-]{1,64}$"}  # user, channel, ts ids
@@ -130,6 +146,7 @@ class SlackChannel(SlackInput):
         super().__init__(*args, **kwargs)
         self.api_url = api_url
         self._handled: OrderedDict[str, None] = OrderedDict()
+        self._desk: DocumentDesk | None = None  # made when the first file is shared
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
@@ -148,12 +165,78 @@ class SlackChannel(SlackInput):
             if request.method != "POST" or not self.is_request_from_slack_authentic(request):
                 return None  # Rasa's handler answers, and rejects a bad signature with 400
             try:
-                return self._answer_before_rasa(request)
+                answered = self._answer_before_rasa(request)
             except BadRequest as problem:
                 logger.warning("Refused a signed Slack request: %s", problem)
                 return response.text(str(problem), status=problem.status)
+            if answered is None and request.headers.get("content-type") == JSON:
+                self._take_shared_files(request)
+            return answered
 
         return slack_webhook
+
+    def _take_shared_files(self, request: Request) -> None:
+        """Files shared in a message are kept with the sender's order in the background: Slack
+        wants its answer within 3 seconds, and a retry of the same event is not taken twice."""
+        body = request.parsed_json
+        event = body.get("event") or {}
+        files = event.get("files")
+        if not isinstance(files, list) or not files or event.get("bot_id") or not event.get("user"):
+            return
+        if not self._is_supported_channel(body, self.get_metadata(request)):
+            return
+        keys = [f"files:{key}" for key in self._message_keys(request)]
+        if not keys or any(key in self._handled for key in keys):
+            return
+        for key in keys:
+            self._handled[key] = None
+        agent = request.app.ctx.agent
+        asyncio.create_task(self._keep_files(agent, event, files[:FILES_PER_MESSAGE]))
+
+    async def _keep_files(self, agent: Any, event: dict, files: list) -> None:
+        channel, thread = event.get("channel"), event.get("thread_ts")
+        sender = self._get_conversation_id(event["user"], channel, thread)
+        out = self.get_output_channel(channel, thread)
+        try:
+            tracker = await agent.tracker_store.retrieve(sender)
+            order_id = tracker.get_slot(VERIFIED_ORDER_SLOT) if tracker else None
+            if not order_id:
+                await out.send_text_message(sender, NO_ORDER_FOR_FILE)
+                return
+            for shared in files:
+                await out.send_text_message(sender, await self._keep_file(shared, order_id, sender))
+        except Exception:  # a background task: logged, and the customer told, never a silent loss
+            logger.exception("A file shared in Slack could not be kept")
+            await out.send_text_message(sender, FILE_NOT_KEPT)
+
+    async def _keep_file(self, shared: Any, order_id: str, sender: str) -> str:
+        """What the customer is told about one shared file, once it is kept or refused."""
+        if not isinstance(shared, dict):
+            return FILE_NOT_KEPT
+        size = shared.get("size")
+        if isinstance(size, int) and size > MAX_UPLOAD_BYTES:
+            return str(too_large(size))  # not downloaded at all
+        url = shared.get("url_private_download") or shared.get("url_private") or ""
+        if urlsplit(url).hostname not in (SLACK_FILES_HOST, urlsplit(self.api_url).hostname):
+            logger.warning("A shared file's address is not Slack's: %s", urlsplit(url).hostname)
+            return FILE_NOT_KEPT
+        headers = {"Authorization": f"Bearer {self.slack_token}"}
+        async with aiohttp.ClientSession() as session, session.get(url, headers=headers) as download:
+            if download.status != 200:
+                logger.warning("Slack answered %s for a shared file", download.status)
+                return FILE_NOT_KEPT
+            data = await download.content.read(MAX_UPLOAD_BYTES + 1)
+        try:
+            self._desk = self._desk or DocumentDesk.from_settings()
+            _, checked = await asyncio.to_thread(
+                self._desk.take_upload, order_id, data, f"slack:{sender}", settings.today()
+            )
+        except RefusedUpload as problem:
+            return str(problem)
+        except UserError as problem:
+            logger.error("A file shared in Slack could not be kept: %s", problem)
+            return FILE_NOT_KEPT
+        return checked.message()
 
     def _answer_before_rasa(self, request: Request) -> HTTPResponse | None:
         """Checks a signed request's body; answers what Rasa's handler would fail on or get wrong."""

@@ -33,6 +33,9 @@ INTENT_PREFIX = "rejection_"
 FORMS = frozenset({"verify_form", "fix_form"})
 ASKS = frozenset({"fields", "note", "nothing"})
 SEEDS = frozenset({"000", "001", "beyond"})
+# what a fix may need on paper: the LOA signed again in the chat, a bill uploaded in the chat
+SIGNED_LOA, BILL = "signed_loa", "bill"
+DOCUMENTS = frozenset({SIGNED_LOA, BILL})
 CARRIER_KINDS = frozenset({"wireless", "wireline", "cable", "voip"})
 COUNTRIES = frozenset({"US", "CA"})
 _CODE = re.compile(r"[A-Za-z0-9_]+")
@@ -71,6 +74,7 @@ class Category:
     codes: tuple[str, ...]
     takes: tuple[str, ...] = ()  # fields never asked, but kept when the customer gives them
     sources: tuple[str, ...] = ()  # where the notice wording and codes were read (public material)
+    documents: tuple[str, ...] = ()  # what the fix needs on paper: a newly signed LOA, a recent bill
 
     @property
     def intent(self) -> str:
@@ -96,6 +100,7 @@ class Field:
     secret: bool = False
     note: bool = False
     changes: str | None = None  # the PortOrder field it changes, when not the one named like it
+    on_loa: bool = False  # printed on the letter of authorization: a change needs a new signature
 
     @property
     def order_field(self) -> str:
@@ -343,7 +348,7 @@ def _read_fields(path: Path, term_ids: set[str]) -> tuple[Field, ...]:
     seen: set[str] = set()
     fields = []
     for entry in _entries(path, "id"):
-        entry.check_keys(("id", "form", "term"), ("secret", "note", "changes"))
+        entry.check_keys(("id", "form", "term"), ("secret", "note", "changes", "on_loa"))
         field_id = _identifier(entry, "id", seen)
         term = entry.choice("term", frozenset(term_ids))
         fields.append(
@@ -354,6 +359,7 @@ def _read_fields(path: Path, term_ids: set[str]) -> tuple[Field, ...]:
                 secret=_flag(entry, "secret"),
                 note=_flag(entry, "note"),
                 changes=entry.data.get("changes"),
+                on_loa=_flag(entry, "on_loa"),
             )
         )
     if sum(f.note for f in fields) != 1:
@@ -369,7 +375,7 @@ def _read_categories(
     for entry in _entries(path, "id"):
         entry.check_keys(
             ("id", "title", "seeds", "meaning", "why", "steps", "fields", "fix", "carrier_notes", "notice"),
-            ("takes", "sources"),
+            ("takes", "sources", "documents"),
         )
         category_id = _identifier(entry, "id", set(by_id))
         notice = entry.data["notice"]
@@ -408,6 +414,7 @@ def _read_categories(
             phrases=phrases,
             codes=codes,
             sources=entry.texts("sources") if "sources" in entry.data else (),
+            documents=entry.choices("documents", DOCUMENTS) if "documents" in entry.data else (),
         )
     if not by_id:
         raise UserError(f"{path}: no categories")

@@ -20,6 +20,7 @@ class OrderStatus(str, enum.Enum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     REJECTED = "rejected"
+    AWAITING_LOA = "awaiting_loa"  # corrected; resubmitted once the authorized person signs the new LOA
     RESUBMITTED = "resubmitted"
     FOC = "foc"
     COMPLETED = "completed"
@@ -57,6 +58,36 @@ class Ticket:
     conversation_id: str | None
     created_at: datetime
     status: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document kept with an order: an LOA we made (signed or not), or a bill the customer sent.
+
+    The bytes are in the document storage under `storage_key`; `evidence` is the record of an
+    electronic signature (time, IP address, browser, the name typed and the consent given)."""
+
+    document_id: str
+    order_id: str
+    kind: str  # "loa", "signed_loa" or "bill"
+    storage_key: str
+    content_type: str
+    size: int
+    sha256: str
+    created_at: datetime
+    latest_date: date | None = None  # a bill's newest readable date
+    too_old: bool = False  # a bill whose newest date is over 30 days old
+    evidence: dict | None = None
+
+    def describe(self) -> str:
+        """One line for `orders show` and the audit trail."""
+        added = f"{self.created_at:%Y-%m-%d %H:%M} UTC"
+        line = f"{self.document_id} {self.kind} ({self.content_type}, {self.size:,} bytes, {added})"
+        if self.evidence:
+            line += f" signed by {self.evidence['typed_name']} from {self.evidence['ip']}"
+        if self.latest_date:
+            line += f" dated {self.latest_date.isoformat()}" + (" (over 30 days old)" if self.too_old else "")
+        return line
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ encrypt or reveal it: both are Fernet tokens in the database."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import fields
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -18,15 +18,33 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot import settings
 from bot.core import validators
-from bot.core.catalog import CATEGORY_IDS
+from bot.core.catalog import CATEGORY_IDS, SIGNED_LOA
 from bot.core.errors import UserError
-from bot.core.orders.records import AuditEvent, NewOrder, OrderStatus, PortOrder, Rejection, Ticket, utcnow
-from bot.core.orders.tables import AuditEventRow, Base, IdentityFailureRow, OrderRow, RejectionRow, TicketRow
+from bot.core.orders.records import (
+    AuditEvent,
+    Document,
+    NewOrder,
+    OrderStatus,
+    PortOrder,
+    Rejection,
+    Ticket,
+    utcnow,
+)
+from bot.core.orders.tables import (
+    AuditEventRow,
+    Base,
+    DocumentRow,
+    IdentityFailureRow,
+    OrderRow,
+    RejectionRow,
+    TicketRow,
+)
 from bot.core.secrets import MASK, SecretBox, is_ciphertext, looks_like_secret_field, mask, mask_text
 
 ORDER_ID = re.compile(r"PO-\d{5}")
 FIRST_ORDER_NUMBER = 20001  # PO-10001..PO-19999 are kept for the demo orders
 FIRST_TICKET_NUMBER = 100001
+FIRST_DOCUMENT_NUMBER = 100001
 
 
 class UnknownOrder(UserError):
@@ -183,6 +201,12 @@ class OrderStore:
         with self._sessions() as session:
             return [_ticket(t) for t in session.scalars(query)]
 
+    def documents(self, order_id: str) -> list[Document]:
+        with self._sessions() as session:
+            row = self._row(session, order_id)
+            query = select(DocumentRow).where(DocumentRow.order_id == row.order_id).order_by(DocumentRow.document_id)
+            return [_document(d) for d in session.scalars(query)]
+
     def identity_failures(self, subject: str, since: datetime) -> list[datetime]:
         """When wrong identity answers about `subject` ("order:PO-10007", "client:...") were given."""
         query = (
@@ -215,17 +239,32 @@ class OrderStore:
             return self._to_order(row)
 
     def resubmit_corrected(
-        self, order_id: str, changes: dict[str, Any], actor: str, note: str | None = None
+        self,
+        order_id: str,
+        changes: dict[str, Any],
+        actor: str,
+        note: str | None = None,
+        sign_first: bool = False,
+        letter_fields: Collection[str] = (),
     ) -> tuple[PortOrder, PortOrder | None]:
         """A fix from the chat, in one transaction: the corrections, the resubmission and, when
         numbers were taken off the order, a new draft order holding them. Returns (the resubmitted
-        order, the new order or None). Half of it can never be stored without the rest."""
+        order, the new order or None). Half of it can never be stored without the rest.
+
+        The order waits for a newly signed letter of authorization (awaiting_loa, resubmitted when
+        `add_document` adds it) when `sign_first`, or when a field of `letter_fields` (those printed
+        on the letter) really changed: a field given again as it was changes nothing on the letter."""
         normalised = self._normalise_changes(changes)
         with self._sessions.begin() as session:
             row = self._row(session, order_id)
             before = self._to_order(row)
-            self._change(session, row, normalised, actor)
-            self._resubmit(session, row, actor, note)
+            changed = self._change(session, row, normalised, actor)
+            if sign_first or set(changed) & set(letter_fields):
+                self._resubmit(
+                    session, row, actor, note or "corrected; waiting for the signed LOA", OrderStatus.AWAITING_LOA
+                )
+            else:
+                self._resubmit(session, row, actor, note)
             moved = tuple(n for n in before.numbers if n not in row.numbers)
             split = (
                 None
@@ -304,6 +343,44 @@ class OrderStore:
             session.add(row)
             return _ticket(row)
 
+    def add_document(
+        self,
+        order_id: str,
+        kind: str,
+        stored: dict[str, Any],
+        actor: str,
+        latest_date: date | None = None,
+        too_old: bool = False,
+        evidence: dict | None = None,
+    ) -> tuple[Document, PortOrder]:
+        """Records a document whose bytes are already in the document storage (`stored`: its
+        storage_key, content_type, size and sha256). A signed LOA resubmits an order waiting for
+        it, in the same transaction: the resubmission never goes without the signature."""
+        with self._sessions.begin() as session:
+            row = self._row(session, order_id)
+            document = DocumentRow(
+                document_id=_next_id(session, DocumentRow.document_id, "D-", FIRST_DOCUMENT_NUMBER),
+                order_id=row.order_id,
+                kind=kind,
+                latest_date=latest_date,
+                too_old=too_old,
+                evidence=evidence,
+                created_at=utcnow(),
+                **stored,
+            )
+            session.add(document)
+            session.flush()
+            session.add(
+                AuditEventRow(
+                    order_id=row.order_id, actor=actor, note=f"document {document.document_id} ({kind}) added"
+                )
+            )
+            if kind == SIGNED_LOA and row.status is OrderStatus.AWAITING_LOA:
+                note = f"resubmitted with the LOA signed by {evidence['typed_name']} ({document.document_id})"
+                self._set_status(session, row, OrderStatus.RESUBMITTED, actor=actor, note=note)
+            session.flush()
+            return _document(document), self._to_order(row)
+
     def record_identity_failure(self, subjects: Iterable[str], at: datetime) -> None:
         with self._sessions.begin() as session:
             session.add_all(IdentityFailureRow(subject=subject, at=at) for subject in subjects)
@@ -364,11 +441,14 @@ class OrderStore:
             for name, value in changes.items()
         }
 
-    def _change(self, session: Session, row: OrderRow, normalised: dict[str, Any], actor: str) -> None:
+    def _change(self, session: Session, row: OrderRow, normalised: dict[str, Any], actor: str) -> list[str]:
+        """Writes the values that differ from the stored ones; returns the names of those fields."""
+        changed = []
         for name, new in normalised.items():
             old = self._field_value(row, name)
             if old == new:
                 continue
+            changed.append(name)
             if name == "pin":
                 row.pin_encrypted = self.box.encrypt(new) if new else None
             elif name == "account_number":
@@ -385,13 +465,21 @@ class OrderStore:
                 )
             )
         session.flush()
+        return changed
 
-    def _resubmit(self, session: Session, row: OrderRow, actor: str, note: str | None) -> None:
+    def _resubmit(
+        self,
+        session: Session,
+        row: OrderRow,
+        actor: str,
+        note: str | None,
+        status: OrderStatus = OrderStatus.RESUBMITTED,
+    ) -> None:
         if row.status is not OrderStatus.REJECTED:
             raise InvalidChange(
                 f"Port order {row.order_id} is {row.status.value}: only a rejected order can be resubmitted."
             )
-        self._set_status(session, row, OrderStatus.RESUBMITTED, actor=actor, note=note or "resubmitted")
+        self._set_status(session, row, status, actor=actor, note=note or "resubmitted")
         session.flush()
 
     def _row(self, session: Session, order_id: str) -> OrderRow:
@@ -466,6 +554,22 @@ class OrderStore:
 def _ticket(row: TicketRow) -> Ticket:
     return Ticket(
         row.ticket_id, row.order_id, row.category, row.summary, row.conversation_id, _aware(row.created_at), row.status
+    )
+
+
+def _document(row: DocumentRow) -> Document:
+    return Document(
+        document_id=row.document_id,
+        order_id=row.order_id,
+        kind=row.kind,
+        storage_key=row.storage_key,
+        content_type=row.content_type,
+        size=row.size,
+        sha256=row.sha256,
+        created_at=_aware(row.created_at),
+        latest_date=row.latest_date,
+        too_old=bool(row.too_old),
+        evidence=row.evidence,
     )
 
 

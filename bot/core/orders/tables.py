@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Date, DateTime, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base, relationship
 
 from bot.core.orders.records import OrderStatus, utcnow
@@ -86,3 +86,21 @@ class IdentityFailureRow(Base):
     id = Column(Integer, primary_key=True)
     subject = Column(String(160), nullable=False, index=True)  # "order:PO-10007" or "client:203.0.113.9"
     at = Column(DateTime(timezone=True), nullable=False, default=utcnow, index=True)
+
+
+class DocumentRow(Base):
+    """A document kept with an order; its bytes are in the document storage, never in the database."""
+
+    __tablename__ = "documents"
+
+    document_id = Column(String(9), primary_key=True)  # "D-100001"
+    order_id = Column(String(8), ForeignKey("port_orders.order_id"), nullable=False, index=True)
+    kind = Column(String(16), nullable=False)
+    storage_key = Column(String(200), nullable=False)
+    content_type = Column(String(40), nullable=False)
+    size = Column(Integer, nullable=False)
+    sha256 = Column(String(64), nullable=False)
+    latest_date = Column(Date)
+    too_old = Column(Boolean, nullable=False, default=False)
+    evidence = Column(JSON)  # the electronic signature's record, for a signed LOA
+    created_at = Column(DateTime(timezone=True), nullable=False, default=utcnow)

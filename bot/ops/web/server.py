@@ -1,9 +1,13 @@
-"""Static server for the chat widget and its demo page.
+"""Server for the chat widget, its demo page and the document pages the chat links to.
 
 `python -m bot.ops.web.server --port 8080 --rasa-url http://localhost:5005`
 
 Serves only the widget's own files from this folder. The one thing it rewrites is the demo
-page's `{{RASA_URL}}` placeholder, so the page talks to whichever Rasa server was named.
+page's `{{RASA_URL}}` placeholder, so the page talks to whichever Rasa server was named. The
+document pages (signing an LOA, uploading a bill: documents.py) are there when the server is
+given a document desk, as `python -m bot run` does; standalone they are served when
+DOCUMENT_LINK_SECRET is set (the order store and the document storage then come from the
+environment, as in docker-compose.yml).
 """
 
 from __future__ import annotations
@@ -18,7 +22,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from bot import settings
 from bot.core.errors import UserError
+from bot.core.orders.documents import DocumentDesk
+from bot.ops.web.documents import DocumentPages
 
 WEB_DIR = Path(__file__).resolve().parent
 DEMO_PAGE = "index.html"
@@ -66,8 +73,9 @@ class WidgetServer(ThreadingHTTPServer):
 
     daemon_threads = True
 
-    def __init__(self, address: tuple[str, int], rasa_url: str) -> None:
+    def __init__(self, address: tuple[str, int], rasa_url: str, documents: DocumentPages | None = None) -> None:
         self.rasa_url = check_rasa_url(rasa_url)
+        self.documents = documents
         super().__init__(address, WidgetRequestHandler)
 
     @property
@@ -89,10 +97,23 @@ class WidgetRequestHandler(BaseHTTPRequestHandler):
         return self.server_version  # no Python version in the Server header
 
     def do_GET(self) -> None:
-        self._respond(include_body=True)
+        if not self._document_page("GET"):
+            self._respond(include_body=True)
 
     def do_HEAD(self) -> None:
-        self._respond(include_body=False)
+        if not self._document_page("HEAD"):
+            self._respond(include_body=False)
+
+    def do_POST(self) -> None:
+        if not self._document_page("POST"):
+            self.send_error(HTTPStatus.NOT_FOUND, "Not found")
+
+    def do_OPTIONS(self) -> None:
+        if not self._document_page("OPTIONS"):
+            self.send_error(HTTPStatus.NOT_FOUND, "Not found")
+
+    def _document_page(self, method: str) -> bool:
+        return self.server.documents is not None and self.server.documents.handle(self, method)
 
     def _respond(self, include_body: bool) -> None:
         file = resolve_file(self.path)
@@ -117,13 +138,13 @@ class WidgetRequestHandler(BaseHTTPRequestHandler):
         log.info("%s %s", self.address_string(), format % args)
 
 
-def serve(port: int, rasa_url: str, host: str = "127.0.0.1") -> WidgetServer:
+def serve(port: int, rasa_url: str, host: str = "127.0.0.1", documents: DocumentPages | None = None) -> WidgetServer:
     """Start serving in a background thread; port 0 picks a free port (see `.url`).
 
     Call `shutdown()` on the returned server to stop it.
     """
     try:
-        server = WidgetServer((host, port), rasa_url)
+        server = WidgetServer((host, port), rasa_url, documents)
     except OSError as error:
         raise UserError(f"cannot listen on {host}:{port}: {error.strerror or error}") from error
     threading.Thread(target=server.serve_forever, name="widget-server", daemon=True).start()
@@ -143,8 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
+    documents = None
+    if settings.get(settings.DOCUMENT_LINK_SECRET):
+        documents = DocumentPages(DocumentDesk.from_settings, tuple(settings.cors_origins()))
     try:
-        server = serve(args.port, args.rasa_url, args.host)
+        server = serve(args.port, args.rasa_url, args.host, documents)
     except UserError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -6,6 +6,10 @@
  *
  * Everything that came from the user or the bot is put on the page with textContent or as
  * attribute values checked here; innerHTML is never used, so no message can inject markup.
+ *
+ * Documents: a link the assistant sends to sign a letter of authorization (…/loa/<token>) gets
+ * a "Review and sign" button that opens the signing page in a sheet over the chat; a link to
+ * upload a bill (…/upload/<token>) arms the paper-clip button, which sends the chosen file there.
  */
 (function () {
   "use strict";
@@ -20,6 +24,11 @@
   var SVG_NS = "http://www.w3.org/2000/svg";
   // http(s) URLs, or bare e-mail addresses. javascript:, data: and friends never match.
   var LINK_PATTERN = /\bhttps?:\/\/[^\s<>"'`]+|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/g;
+  // The document pages' links (bot/core/documents/links.py): /loa/<token> and /upload/<token>.
+  var DOCUMENT_LINK = /\/(loa|upload)\/[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+  var DOCUMENT_LINK_NAMES = { loa: "open the letter of authorization", upload: "open the upload page" };
+  var MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+  var UPLOAD_TYPES = "application/pdf,image/png,image/jpeg";
 
   var script = document.currentScript || document.querySelector("script[src*='widget.js']");
   if (!script) {
@@ -60,12 +69,17 @@
     try {
       var saved = JSON.parse(localStorage.getItem(storageKey) || "null");
       if (saved && typeof saved.senderId === "string" && Array.isArray(saved.messages)) {
-        return { senderId: saved.senderId, open: saved.open === true, messages: saved.messages };
+        return {
+          senderId: saved.senderId,
+          open: saved.open === true,
+          messages: saved.messages,
+          uploadUrl: typeof saved.uploadUrl === "string" ? saved.uploadUrl : ""
+        };
       }
     } catch (error) {
       // Storage blocked or corrupt: start a fresh conversation rather than break the page.
     }
-    return { senderId: newSenderId(), open: false, messages: [] };
+    return { senderId: newSenderId(), open: false, messages: [], uploadUrl: "" };
   }
 
   var state = loadState();
@@ -107,6 +121,7 @@
     chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z",
     close: "M6 6l12 12M18 6L6 18",
     restart: "M4 12a8 8 0 1 0 2.3-5.6M4 4v4h4",
+    attach: "M16.5 6.5l-8 8a2 2 0 0 0 2.8 2.8l8.5-8.5a4 4 0 0 0-5.7-5.7L5.6 11.6a6 6 0 0 0 8.5 8.5L21 13.2",
     send: "M4 12l16-8-6 16-2.5-6.5z"
   };
 
@@ -129,6 +144,12 @@
 
   /* Bot text as text nodes, with URLs and e-mail addresses turned into links. Line breaks
    * are kept by `white-space: pre-wrap` in the stylesheet. */
+  /* "loa" or "upload" for a link to one of the document pages, else null. */
+  function documentLink(href) {
+    var found = DOCUMENT_LINK.exec(new URL(href).pathname);
+    return found ? found[1] : null;
+  }
+
   function appendLinkedText(parent, text) {
     var last = 0;
     var match;
@@ -145,7 +166,9 @@
       }
       if (href) {
         parent.appendChild(document.createTextNode(text.slice(last, match.index)));
-        parent.appendChild(linkNode(href, label));
+        // a document link's token is long and means nothing to a reader: it gets a name
+        var kind = /^https?:/i.test(label) ? documentLink(href) : null;
+        parent.appendChild(linkNode(href, kind ? DOCUMENT_LINK_NAMES[kind] : label));
         last = match.index + label.length;
       }
     }
@@ -250,14 +273,43 @@
   sendButton.type = "submit";
   sendButton.setAttribute("aria-label", "Send message");
   sendButton.appendChild(icon(ICONS.send));
+  // The paper clip: a bill for the fix, once the assistant asked for one (state.uploadUrl).
+  var attachButton = el("button", "pc-attach");
+  attachButton.type = "button";
+  attachButton.setAttribute("aria-label", "Attach a bill (PDF, PNG or JPEG, up to 10 MB)");
+  attachButton.title = "Attach a bill";
+  attachButton.appendChild(icon(ICONS.attach));
+  var fileInput = el("input", "pc-file");
+  fileInput.type = "file";
+  fileInput.accept = UPLOAD_TYPES;
+  fileInput.hidden = true;
+  fileInput.tabIndex = -1;
+  form.appendChild(attachButton);
+  form.appendChild(fileInput);
   form.appendChild(inputLabel);
   form.appendChild(input);
   form.appendChild(sendButton);
+
+  // The signing page of a letter of authorization, over the conversation.
+  var sheet = el("div", "pc-sheet");
+  sheet.hidden = true;
+  sheet.setAttribute("role", "dialog");
+  sheet.setAttribute("aria-label", "Sign the letter of authorization");
+  var sheetBar = el("div", "pc-sheet-bar");
+  sheetBar.appendChild(el("span", "pc-sheet-title", "Letter of authorization"));
+  var sheetClose = el("button", "pc-sheet-close", "Back to the chat");
+  sheetClose.type = "button";
+  sheetBar.appendChild(sheetClose);
+  var sheetFrame = el("iframe", "pc-sheet-frame");
+  sheetFrame.title = "Sign the letter of authorization";
+  sheet.appendChild(sheetBar);
+  sheet.appendChild(sheetFrame);
 
   panel.appendChild(header);
   panel.appendChild(log);
   panel.appendChild(typing);
   panel.appendChild(form);
+  panel.appendChild(sheet);
   root.appendChild(panel);
   root.appendChild(launcher);
 
@@ -285,6 +337,22 @@
       group.appendChild(button);
     });
     bubbleRow.appendChild(group);
+  }
+
+  /* Under a bot message that links to a document page: the way to act on it in the widget. */
+  function renderDocumentActions(record, row) {
+    var links = (record.text || "").match(LINK_PATTERN) || [];
+    links.forEach(function (candidate) {
+      var href = safeHttpUrl(candidate.replace(/[.,;:!?'")\]]+$/, ""));
+      if (href && documentLink(href) === "loa") {
+        var sign = el("button", "pc-doc-action", "Review and sign the letter");
+        sign.type = "button";
+        sign.addEventListener("click", function () {
+          openSheet(href);
+        });
+        row.appendChild(sign);
+      }
+    });
   }
 
   function renderRecord(record) {
@@ -322,6 +390,9 @@
     if (record.buttons && record.buttons.length) {
       renderButtons(record, row);
     }
+    if (record.from === "bot") {
+      renderDocumentActions(record, row);
+    }
     log.appendChild(row);
     intro.hidden = true;
     scrollToEnd();
@@ -348,6 +419,12 @@
         return { title: String(b.title), payload: String(b.payload) };
       });
     }
+    ((record.text.match(LINK_PATTERN) || [])).forEach(function (candidate) {
+      var href = safeHttpUrl(candidate.replace(/[.,;:!?'")\]]+$/, ""));
+      if (href && documentLink(href) === "upload") {
+        state.uploadUrl = href; // the paper clip now sends files for this order
+      }
+    });
     var image = typeof reply.image === "string" ? safeHttpUrl(reply.image) : null;
     if (image) {
       record.image = image;
@@ -445,6 +522,52 @@
     });
   }
 
+  // ---- documents: signing the letter, uploading a bill ---------------------------------
+
+  function openSheet(href) {
+    sheetFrame.src = href;
+    sheet.hidden = false;
+    sheetClose.focus();
+  }
+
+  function closeSheet() {
+    sheet.hidden = true;
+    sheetFrame.removeAttribute("src");
+    input.focus();
+  }
+
+  // The signing page says it was signed: back to the chat, which reports where the order stands.
+  window.addEventListener("message", function (event) {
+    if (event.source === sheetFrame.contentWindow && event.data && event.data.type === "porting-loa-signed") {
+      closeSheet();
+      deliver("/ask_status");
+    }
+  });
+
+  function uploadFile(file) {
+    addRecord({ from: "user", text: "Attached: " + file.name });
+    if (file.size > MAX_UPLOAD_BYTES) {
+      addRecord({ from: "bot", text: "That file is over 10 MB. A photo or a PDF of the bill's first page is enough." });
+      return Promise.resolve();
+    }
+    setTyping(true);
+    return fetch(state.uploadUrl, {
+      method: "POST",
+      headers: { "Content-Type": file.type || "application/octet-stream" },
+      body: file
+    }).then(function (response) {
+      return response.json();
+    }).then(function (answer) {
+      addRecord({ from: "bot", text: String(answer.message || answer.error || "The upload failed. Please try again.") });
+    }).catch(function (error) {
+      console.warn("PortingChat: upload failed:", error);
+      addRecord({ from: "bot", text: "The upload failed: I couldn't reach the server. Please try again." });
+    }).finally(function () {
+      setTyping(false);
+      fileInput.value = "";
+    });
+  }
+
   /* Show `shown` as the user's message and send `payload` (a button's payload) or the text. */
   function say(shown, payload) {
     spendButtons();
@@ -485,7 +608,7 @@
     queue = Promise.resolve();
     pending = 0;
     typing.hidden = true;
-    state = { senderId: newSenderId(), open: state.open, messages: [] };
+    state = { senderId: newSenderId(), open: state.open, messages: [], uploadUrl: "" };
     saveState();
     renderAll();
   }
@@ -506,6 +629,22 @@
     }
   });
   closeButton.addEventListener("click", close);
+  sheetClose.addEventListener("click", closeSheet);
+  attachButton.addEventListener("click", function () {
+    if (!state.uploadUrl) {
+      addRecord({
+        from: "bot",
+        text: "I'll ask for a bill when your fix needs one; then this button sends it to your order."
+      });
+      return;
+    }
+    fileInput.click();
+  });
+  fileInput.addEventListener("change", function () {
+    if (fileInput.files && fileInput.files[0]) {
+      uploadFile(fileInput.files[0]);
+    }
+  });
   restartButton.addEventListener("click", function () {
     reset();
     input.focus();
@@ -517,7 +656,10 @@
     send(text);
   });
   root.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && !panel.hidden) {
+    if (event.key === "Escape" && !sheet.hidden) {
+      event.preventDefault();
+      closeSheet();
+    } else if (event.key === "Escape" && !panel.hidden) {
       event.preventDefault();
       close();
     }
