@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import needs_order_store, order_store, status_reply
 from actions.dispatch import send
 from actions.orders import values_for_the_fix
-from actions.questions import side_answer
+from actions.questions import link_to_sign, side_answer
 from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
 from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
@@ -179,9 +179,10 @@ class ActionRecover(Action):
             return elsewhere
         order_id = tracker.get_slot(VERIFIED_ORDER)
         order = order_store().get(order_id) if order_id else None
-        reply = side_answer(tracker) or (not_understood_about(order, status_reply(order)) if order else None)
+        answer = side_answer(tracker)
+        reply = answer or (not_understood_about(order, status_reply(order)) if order else None)
         if reply:
-            send(dispatcher, [reply])
+            send(dispatcher, [reply, *(link_to_sign(tracker) if answer else [])])
         else:
             dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]

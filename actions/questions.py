@@ -6,9 +6,17 @@ catch that", and the flow asks its own question again."""
 
 from __future__ import annotations
 
-from rasa_sdk import Tracker
+from typing import Any
 
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import needs_order_store, order_store, status_reply
+from actions.dispatch import send
+from actions.slots import VERIFIED_ORDER
 from bot.core.decisions import asks_something
+from bot.core.orders.records import OrderStatus
 from bot.core.replies import Reply
 
 # How sure the response selector must be. Over 33 answers it spreads its confidence, and a right
@@ -16,6 +24,8 @@ from bot.core.replies import Reply
 # which it ranks too, having nothing better, never does).
 CONFIDENT = 0.5
 FAQ_INTENT = "faq"
+# answers about signing the letter: an order waiting for its signature gets its link after them
+ABOUT_SIGNING = frozenset({"faq/loa_signing", "faq/e_signature"})
 
 
 def side_answer(tracker: Tracker) -> Reply | None:
@@ -36,3 +46,26 @@ def answer_in_passing(tracker: Tracker) -> list[Reply]:
         return []
     answer = side_answer(tracker)
     return [answer] if answer else []
+
+
+def link_to_sign(tracker: Tracker) -> list[Reply]:
+    """After an answer about signing the letter ("I closed that page, can I have the signing thing
+    again?"), the order's status with its link to sign, while the order waits for the signature."""
+    selected = ((tracker.latest_message.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("response")
+    order_id = tracker.get_slot(VERIFIED_ORDER)
+    if not order_id or (selected or {}).get("intent_response_key") not in ABOUT_SIGNING:
+        return []
+    order = order_store().get(order_id)
+    return [status_reply(order)] if order.status is OrderStatus.AWAITING_LOA else []
+
+
+@needs_order_store
+class ActionAfterAnswer(Action):
+    """Runs after a porting question is answered outside a form (`link_to_sign`)."""
+
+    def name(self) -> str:
+        return "action_after_answer"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
+        send(dispatcher, link_to_sign(tracker))
+        return []

@@ -80,7 +80,8 @@ _CHATTER = _PRONOUNS | frozenset(
     how what why when where which fix help need want
     """.split()
 )
-_TRAILING_FILLER = frozenset("thanks thank you please pls thx and the lol".split())
+# "it should be Priya Raman now", "Margo Feld instead": when, not part of the value
+_TRAILING_FILLER = frozenset("thanks thank you please pls thx and the lol now currently instead anymore".split())
 # Abbreviations whose period belongs to the value ("Acme Inc.", "Dr. Rahman"), not to the sentence.
 _ABBREVIATIONS = frozenset("inc co corp ltd jr sr dr mr mrs ms st ave bros assn md phd".split())
 _ACRONYMS = frozenset({"IT", "US"})

@@ -96,3 +96,45 @@ def test_the_uploaded_bill_is_in_the_summary_and_goes_with_the_resubmission(demo
     last = demo_store.audit("PO-10005")[-1]
     assert last.new_value == "resubmitted"
     assert last.note == f"frontier turned the line back on; with the bill {newest.document_id}"
+
+
+def test_asking_how_to_sign_gives_the_link_while_the_order_waits(demo_store):
+    from actions.questions import ActionAfterAnswer
+
+    selector = {"faq": {"response": {"intent_response_key": "faq/loa_signing", "responses": [{"text": "x"}]}}}
+    asked = make_tracker(
+        "i closed the page, where do i sign?",
+        "faq",
+        slots={"verified_order_id": "PO-10002"},
+        response_selector=selector,
+    )
+    assert run_action(ActionAfterAnswer(), asked)[1] == []  # nothing waits for a signature yet
+    run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=NAME_FIX))
+    _, messages = run_action(ActionAfterAnswer(), asked)
+    assert "waits for the new letter of authorization" in messages[0]["text"] and sign_links(messages[0]["text"])
+    other = {"faq": {"response": {"intent_response_key": "faq/fees", "responses": [{"text": "x"}]}}}
+    fees = make_tracker("fees?", "faq", slots={"verified_order_id": "PO-10002"}, response_selector=other)
+    assert run_action(ActionAfterAnswer(), fees)[1] == []
+
+
+def test_an_unplaced_message_about_signing_gets_the_answer_and_the_link(demo_store):
+    from actions.explain import ActionRecover
+
+    run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=NAME_FIX))
+    selector = {
+        "faq": {
+            "response": {
+                "intent_response_key": "faq/loa_signing",
+                "confidence": 0.8,
+                "responses": [{"text": "The letter of authorization (LOA) is the signed form ..."}],
+            }
+        }
+    }
+    tracker = make_tracker(
+        "ugh the page is gone, can you send the signing page again?",
+        "nlu_fallback",
+        slots={"verified_order_id": "PO-10002"},
+        response_selector=selector,
+    )
+    _, messages = run_action(ActionRecover(), tracker)
+    assert messages[0]["text"].startswith("The letter of authorization") and sign_links(messages[1]["text"])

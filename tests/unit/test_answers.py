@@ -891,3 +891,13 @@ def test_a_pinned_today_is_what_relative_dates_are_read_from(monkeypatch):
 def test_a_contract_end_makes_the_port_date_the_next_business_day(text, expected):
     found = extract_all(text, today=date(2026, 12, 1)).get("requested_foc_date")
     assert (found.value if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["the owner is Priya Raman now, title Owner", "it should be Priya Raman instead", "Priya Raman currently"],
+)
+def test_a_word_saying_when_is_not_part_of_the_name(text):
+    found = extract_all(text, today=TODAY, asked="authorized_name")
+    assert found["authorized_name"].value == "Priya Raman"
+    assert "authorized_title" not in found or found["authorized_title"].value == "Owner"
