@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import needs_order_store, order_store, status_reply
 from actions.dispatch import send
 from actions.orders import values_for_the_fix
-from actions.questions import link_to_sign, side_answer
+from actions.questions import side_answers
 from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
 from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
@@ -94,7 +94,7 @@ def about_the_order(dispatcher: CollectingDispatcher, tracker: Tracker, understa
     own = [r.category for r in order.current_rejections] if order.status == OrderStatus.REJECTED else []
     if understanding.category in own:
         return False
-    send(dispatcher, [side_answer(tracker) or not_understood_about(order, status_reply(order))])
+    send(dispatcher, side_answers(tracker) or [not_understood_about(order, status_reply(order))])
     return True
 
 
@@ -145,7 +145,7 @@ class ActionClarifyRejection(Action):
             if (r.get("confidence") or 0) >= CLARIFY_MIN_CONFIDENCE
         ]
         candidates = [c for c in candidates if c][:CLARIFY_CANDIDATES]
-        send(dispatcher, [side_answer(tracker) or clarify_rejection(candidates)])
+        send(dispatcher, side_answers(tracker) or [clarify_rejection(candidates)])
         return []
 
 
@@ -179,10 +179,9 @@ class ActionRecover(Action):
             return elsewhere
         order_id = tracker.get_slot(VERIFIED_ORDER)
         order = order_store().get(order_id) if order_id else None
-        answer = side_answer(tracker)
-        reply = answer or (not_understood_about(order, status_reply(order)) if order else None)
-        if reply:
-            send(dispatcher, [reply, *(link_to_sign(tracker) if answer else [])])
+        replies = side_answers(tracker) or ([not_understood_about(order, status_reply(order))] if order else [])
+        if replies:
+            send(dispatcher, replies)
         else:
             dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]

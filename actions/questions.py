@@ -59,6 +59,13 @@ def link_to_sign(tracker: Tracker) -> list[Reply]:
     return [status_reply(order)] if order.status is OrderStatus.AWAITING_LOA else []
 
 
+def side_answers(tracker: Tracker) -> list[Reply]:
+    """The answer to the question the latest message asks clearly, and the link to sign when it
+    was about signing and the order waits for it; empty when it asks nothing clearly."""
+    answer = side_answer(tracker)
+    return [answer, *link_to_sign(tracker)] if answer else []
+
+
 @needs_order_store
 class ActionAfterAnswer(Action):
     """Runs after a porting question is answered outside a form (`link_to_sign`)."""

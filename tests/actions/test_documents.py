@@ -138,3 +138,27 @@ def test_an_unplaced_message_about_signing_gets_the_answer_and_the_link(demo_sto
     )
     _, messages = run_action(ActionRecover(), tracker)
     assert messages[0]["text"].startswith("The letter of authorization") and sign_links(messages[1]["text"])
+
+
+def test_a_low_confidence_question_about_signing_gets_the_link_too(demo_store):
+    from actions.explain import ActionClarifyRejection
+
+    run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=NAME_FIX))
+    selector = {
+        "faq": {
+            "response": {
+                "intent_response_key": "faq/loa_signing",
+                "confidence": 0.7,
+                "responses": [{"text": "The letter of authorization (LOA) is the signed form ..."}],
+            }
+        }
+    }
+    tracker = make_tracker(
+        "where would i sign that thing, can you send it again?",
+        "nlu_fallback",
+        confidence=0.45,
+        slots={"verified_order_id": "PO-10002"},
+        response_selector=selector,
+    )
+    _, messages = run_action(ActionClarifyRejection(), tracker)
+    assert messages[0]["text"].startswith("The letter of authorization") and sign_links(messages[-1]["text"])
