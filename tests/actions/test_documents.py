@@ -14,6 +14,15 @@ from bot.core.documents import links
 from tests.actions.conftest import make_tracker, run_action
 from tests.conftest import sign_links
 
+
+def answer_about_signing(confidence: float) -> dict:
+    """What the response selector makes of a question about signing the letter."""
+    answer = {"text": "The letter of authorization (LOA) is the signed form ..."}
+    return {
+        "faq": {"response": {"intent_response_key": "faq/loa_signing", "confidence": confidence, "responses": [answer]}}
+    }
+
+
 NAME_FIX = {
     "verified_order_id": "PO-10002",
     "rejection_category": "name_mismatch",
@@ -121,15 +130,7 @@ def test_an_unplaced_message_about_signing_gets_the_answer_and_the_link(demo_sto
     from actions.explain import ActionRecover
 
     run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=NAME_FIX))
-    selector = {
-        "faq": {
-            "response": {
-                "intent_response_key": "faq/loa_signing",
-                "confidence": 0.8,
-                "responses": [{"text": "The letter of authorization (LOA) is the signed form ..."}],
-            }
-        }
-    }
+    selector = answer_about_signing(0.8)
     tracker = make_tracker(
         "ugh the page is gone, can you send the signing page again?",
         "nlu_fallback",
@@ -144,15 +145,7 @@ def test_a_low_confidence_question_about_signing_gets_the_link_too(demo_store):
     from actions.explain import ActionClarifyRejection
 
     run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=NAME_FIX))
-    selector = {
-        "faq": {
-            "response": {
-                "intent_response_key": "faq/loa_signing",
-                "confidence": 0.7,
-                "responses": [{"text": "The letter of authorization (LOA) is the signed form ..."}],
-            }
-        }
-    }
+    selector = answer_about_signing(0.7)
     tracker = make_tracker(
         "where would i sign that thing, can you send it again?",
         "nlu_fallback",
