@@ -160,12 +160,13 @@ def begin_fix(
     main, *others = categories
     reasons = [SlotSet(REJECTION_CATEGORY, main), SlotSet(PENDING_CATEGORIES, others)]
     catalog = load_catalog()
-    fields = fixes.fields_for([catalog.category(c) for c in categories], order)
+    fixing = [catalog.category(c) for c in categories]
+    fields = fixes.fields_for(fixing, order)
     if not fields:
         send(dispatcher, [fix_needs_person(main)])
         return [*reasons, next_step()]
     # a split-off order is completed with its own account's details: the split is the fix
-    wanted = fixes.wants_bill([catalog.category(c) for c in categories]) and not fixes.is_split_off(order)
+    wanted = fixes.wants_bill(fixing) and not fixes.is_split_off(order)
     bill = bill_request(tracker, order) if wanted else []
     send(dispatcher, [fix_started(order.order_id, main, fields), *bill])
     given = noted_with(tracker, values_for_the_fix(tracker, order) if read_message else {})

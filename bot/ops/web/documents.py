@@ -122,7 +122,7 @@ def route(path: str) -> tuple[str, str, str] | None:
     purposes = {page_path: purpose for purpose, page_path in links.PATHS.items()}
     if len(parts) in (2, 3) and parts[0] in purposes and parts[1]:
         rest = parts[2] if len(parts) == 3 else ""
-        if rest in ("", "letter.pdf") and not (rest and parts[0] != links.PATHS[links.SIGN]):
+        if not rest or (rest == "letter.pdf" and purposes[parts[0]] == links.SIGN):  # only a letter has a PDF
             return purposes[parts[0]], parts[1], rest
     return None
 
