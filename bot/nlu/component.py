@@ -9,6 +9,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
 
 
 class SettingsFree(GraphComponent):
@@ -23,6 +24,24 @@ class SettingsFree(GraphComponent):
         execution_context: ExecutionContext,
     ) -> GraphComponent:
         return cls()
+
+
+class FeatureRewriter(SettingsFree):
+    """A step after the featurizers that rewrites each message's features in place, the same way
+    for the training examples and for a parsed message."""
+
+    @staticmethod
+    def rewrite(message: Message) -> None:
+        raise NotImplementedError
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        self.process(training_data.training_examples)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            self.rewrite(message)
+        return messages
 
 
 def choose_intent(message: Message, name: str, confidence: float) -> None:

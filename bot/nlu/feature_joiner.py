@@ -16,9 +16,8 @@ import scipy.sparse
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.component import SettingsFree
+from bot.nlu.component import FeatureRewriter
 
 
 def join_columns(blocks: Iterable[scipy.sparse.spmatrix]) -> scipy.sparse.coo_matrix:
@@ -53,12 +52,5 @@ def join_sparse_features(message: Message) -> None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class SparseFeatureJoiner(SettingsFree):
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            join_sparse_features(message)
-        return messages
+class SparseFeatureJoiner(FeatureRewriter):
+    rewrite = staticmethod(join_sparse_features)

@@ -21,15 +21,14 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.shared.nlu.constants import FEATURE_TYPE_SEQUENCE, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
-from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.component import SettingsFree
+from bot.nlu.component import FeatureRewriter
 
 ORIGIN = "SentenceFeaturesOnly"
 
 
 def drop_token_features(message: Message) -> None:
-    """Replaces the text's token-level features by one column of ones per token."""
+    """Replaces the text's token-level features by a single position holding a single 1."""
     tokens = [f for f in message.features if f.attribute == TEXT and f.type == FEATURE_TYPE_SEQUENCE]
     if not tokens:
         return
@@ -38,12 +37,5 @@ def drop_token_features(message: Message) -> None:
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
-class SentenceFeaturesOnly(SettingsFree):
-    def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
-        return training_data
-
-    def process(self, messages: list[Message]) -> list[Message]:
-        for message in messages:
-            drop_token_features(message)
-        return messages
+class SentenceFeaturesOnly(FeatureRewriter):
+    rewrite = staticmethod(drop_token_features)
