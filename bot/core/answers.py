@@ -71,13 +71,16 @@ _LABEL_WORDS = frozenset("name named person person's title spelled spelling".spl
 # A name or a title holds no personal pronoun: a candidate with one is a sentence ("let me know if...").
 _PRONOUNS = frozenset("i i'm i've i'll me my you you're your we we're us they them he he's she she's".split())
 # Words of a sentence about a name, never of a name: pronouns, verbs that introduce or report a value,
-# words that join statements ("Leo signed the LOA but", "verizon says", "email is", "fix it").
+# words that join statements ("Leo signed the LOA but", "verizon says", "email is", "fix it"), and
+# what a rejection says of a value, typed without apostrophes too ("the business name doesnt match").
 _CHATTER = _PRONOUNS | frozenset(
     """
     am appears are asked been but could did didn't does doesn't don't fwiw gave gonna had has hasn't have haven't is
     isn't it it's meant mentioned nope not please pls plz printed reads said says shows should signed sorry spelled
     told typed wait was wasn't were whatever would written wrote
     how what why when where which fix help need want
+    doesnt didnt dont isnt wasnt hasnt havent arent werent cant wont couldnt
+    match matching mismatch mismatched incorrect invalid
     """.split()
 )
 # "it should be Priya Raman now", "Margo Feld instead": when, not part of the value

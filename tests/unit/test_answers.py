@@ -242,6 +242,15 @@ CASES = [
     # never a sentence, an order id, a ZIP or a bare number; nor the authorized person's name
     ("account_name", "Leo signed the LOA", None),
     ("account_name", "Please fix it.", None),
+    # what the rejection said of the name, typed without apostrophes (trial 5)
+    (
+        "account_name",
+        "its for Bayview Dental Group, att said the business name doesnt match. will we lose service?",
+        None,
+    ),
+    ("account_name", "the name on the account didnt match their records", None),
+    ("account_name", "apparently our company name is mismatched", None),
+    ("authorized_name", "they said the authorized name isnt matching", None),
     ("account_name", "order 10004 zip 78701", None),
     ("account_name", "my pin is 1234 and my zip is 60657", None),
     (
