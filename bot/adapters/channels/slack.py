@@ -198,7 +198,10 @@ class SlackChannel(SlackInput):
         sender = self._get_conversation_id(event["user"], channel, thread)
         out = self.get_output_channel(channel, thread)
         try:
-            tracker = await agent.tracker_store.retrieve(sender)
+            # A file shared just after a message waits until that message is handled: its turn
+            # may be the one that verifies the order.
+            async with agent.lock_store.lock(sender):
+                tracker = await agent.tracker_store.retrieve(sender)
             order_id = tracker.get_slot(VERIFIED_ORDER_SLOT) if tracker else None
             if not order_id:
                 await out.send_text_message(sender, NO_ORDER_FOR_FILE)
