@@ -126,32 +126,32 @@ def test_asking_how_to_sign_gives_the_link_while_the_order_waits(demo_store):
     assert run_action(ActionAfterAnswer(), fees)[1] == []
 
 
+def signing_question_after_a_name_fix(action, text: str, score: float, **tracker_options) -> list[dict]:
+    """What `action` says to a question about signing while PO-10002 waits for its letter."""
+    run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=NAME_FIX))
+    tracker = make_tracker(
+        text,
+        "nlu_fallback",
+        slots={"verified_order_id": "PO-10002"},
+        response_selector=answer_about_signing(score),
+        **tracker_options,
+    )
+    return run_action(action, tracker)[1]
+
+
 def test_an_unplaced_message_about_signing_gets_the_answer_and_the_link(demo_store):
     from actions.explain import ActionRecover
 
-    run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=NAME_FIX))
-    selector = answer_about_signing(0.8)
-    tracker = make_tracker(
-        "ugh the page is gone, can you send the signing page again?",
-        "nlu_fallback",
-        slots={"verified_order_id": "PO-10002"},
-        response_selector=selector,
+    messages = signing_question_after_a_name_fix(
+        ActionRecover(), "ugh the page is gone, can you send the signing page again?", 0.8
     )
-    _, messages = run_action(ActionRecover(), tracker)
     assert messages[0]["text"].startswith("The letter of authorization") and sign_links(messages[1]["text"])
 
 
 def test_a_low_confidence_question_about_signing_gets_the_link_too(demo_store):
     from actions.explain import ActionClarifyRejection
 
-    run_action(ActionApplyFix(), make_tracker("yes", "affirm", slots=NAME_FIX))
-    selector = answer_about_signing(0.7)
-    tracker = make_tracker(
-        "where would i sign that thing, can you send it again?",
-        "nlu_fallback",
-        confidence=0.45,
-        slots={"verified_order_id": "PO-10002"},
-        response_selector=selector,
+    messages = signing_question_after_a_name_fix(
+        ActionClarifyRejection(), "where would i sign that thing, can you send it again?", 0.7, confidence=0.45
     )
-    _, messages = run_action(ActionClarifyRejection(), tracker)
     assert messages[0]["text"].startswith("The letter of authorization") and sign_links(messages[-1]["text"])
