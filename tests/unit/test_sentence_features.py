@@ -50,7 +50,7 @@ def test_the_pipeline_is_one_where_the_tokens_cannot_matter():
     featurizers = [i for i, name in enumerate(names) if "Featurizer" in name or "FeatureJoiner" in name]
     assert position > max(featurizers), "it must see every featurizer's token features"
     for step in pipeline:
-        if step["name"] in ("DIETClassifier", "ResponseSelector"):
+        if step["name"] in ("DIETClassifier", "bot.nlu.faq_selector.FaqSelector"):
             assert step.get("number_of_transformer_layers", 0) == 0, step["name"]
             assert not step.get("use_masked_language_model", False), step["name"]
         if step["name"] == "DIETClassifier":
