@@ -11,21 +11,19 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation import needs_order_store, order_store, status_reply
 from actions.dispatch import send
 from actions.orders import values_for_the_fix
-from actions.questions import side_answers
+from actions.questions import OUT_OF_SCOPE, define_terms, likeliest_intent, side_answers
 from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
 from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
 from bot.core.decisions import Decision, asks_for_a_person, asks_to_fix, decision
 from bot.core.notices import find_categories
 from bot.core.orders.records import OrderStatus, PortOrder
-from bot.core.replies import FIX_OFFER, Reply, clarify_rejection, define_term, explain_rejection, not_understood_about
+from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection, not_understood_about
 from bot.core.understanding import Understanding, follow_up_terms, understand
 
 # How many likely categories the clarifying question offers, and how unlikely is too unlikely.
 CLARIFY_CANDIDATES = 3
-NLU_FALLBACK, OUT_OF_SCOPE = "nlu_fallback", "out_of_scope"
 CLARIFY_MIN_CONFIDENCE = 0.05
-MAX_TERMS = 3  # defined in one answer; more would bury the one the customer needed
 
 
 def _entity(understanding: Understanding, kind: str) -> str | None:
@@ -62,6 +60,12 @@ def names_an_order(tracker: Tracker) -> bool:
     return bool(answers.extract("order_id", tracker.latest_message.get("text") or ""))
 
 
+def offered_the_fix(tracker: Tracker) -> bool:
+    """Whether the assistant's last words were the offer to fix the order."""
+    said = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
+    return bool(said) and said.get("text") == FIX_OFFER.text
+
+
 def where_it_belongs(tracker: Tracker) -> list[EventType]:
     """A message the rules sent to an explanation that is really something else: values for the
     fix of the order found, a request for a person, or an order number (whose own rejection is
@@ -74,8 +78,9 @@ def where_it_belongs(tracker: Tracker) -> list[EventType]:
         return [FollowupAction("action_start_fix")]
     if asks_for_a_person(text):
         return [FollowupAction("action_handoff")]
-    # "do we have to fix both the name and the address?", "ya go" to the offer to fix
-    if order and (asks_to_fix(text) or decision(text) is Decision.YES):
+    # "do we have to fix both the name and the address?", "ya go" to the offer to fix; also before
+    # the order is found ("yes please, i already got a new transfer pin": the fix asks for it)
+    if (order or offered_the_fix(tracker)) and (asks_to_fix(text) or decision(text) is Decision.YES):
         return [FollowupAction("action_start_fix")]
     if names_an_order(tracker):
         return [FollowupAction("action_start_fix" if asks_to_fix(text) else "action_show_order")]
@@ -135,8 +140,8 @@ class ActionClarifyRejection(Action):
         if terms := follow_up_terms(tracker.latest_message):  # "and CSR?" after a glossary answer
             send(dispatcher, define_terms(terms))
             return []
-        likeliest = next((r.get("name") for r in ranking if r.get("name") != NLU_FALLBACK), None)
-        if likeliest == OUT_OF_SCOPE:  # "our office internet went out": where to go, not a menu of reasons
+        # "our office internet went out": where to go, not a menu of reasons
+        if likeliest_intent(tracker) == OUT_OF_SCOPE:
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         candidates = [
@@ -197,8 +202,3 @@ class ActionExplainTerm(Action):
         terms = list(dict.fromkeys(e["value"] for e in understanding.entities if e["entity"] == "term"))
         send(dispatcher, define_terms(terms) or [define_term(None)])
         return []
-
-
-def define_terms(terms: list[str]) -> list[Reply]:
-    """The definitions of the terms asked about, the first MAX_TERMS of them."""
-    return [define_term(term) for term in terms[:MAX_TERMS]]

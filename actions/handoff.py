@@ -20,7 +20,7 @@ from actions.dispatch import send
 from actions.forms.verify import verify_noted
 from actions.noted import noted
 from actions.orders import clear_fix, fix_categories
-from actions.questions import side_answer
+from actions.questions import answer_or_ask_again
 from actions.slots import CONTACT, FIX_FIELD_SLOTS, REQUESTED_SLOT
 from bot import settings
 from bot.core import answers, fixes, notify, validators
@@ -130,6 +130,6 @@ class ValidateContactForm(FormValidationAction):
             order, slots = verify_noted(tracker)
             if order:
                 return {**slots, CONTACT: order.contact_email}
-            send(dispatcher, [side_answer(tracker) or NO_CONTACT_GIVEN])
+            answer_or_ask_again(dispatcher, tracker, NO_CONTACT_GIVEN)
             return {**slots, CONTACT: None}
         return {CONTACT: contact}

@@ -22,6 +22,7 @@ from actions.conversation import (
     verify_first,
 )
 from actions.dispatch import send
+from actions.questions import answer_in_passing
 from actions.slots import (
     AFTER_VERIFICATION,
     FIX_CONFIRMED,
@@ -173,6 +174,14 @@ def begin_fix(
     return [*reasons, SlotSet(LOSING_CARRIER, order.losing_carrier), *clear_fix(), given, next_step("fix_form")]
 
 
+def answered_before_the_check(tracker: Tracker) -> list[Reply]:
+    """The answer to a question asked beside a request that needs the identity check first; a
+    message that also gives the ZIP or e-mail has it answered by the check, once the order is found."""
+    if answers.extract("order_verifier", tracker.latest_message.get("text") or ""):
+        return []
+    return answer_in_passing(tracker)
+
+
 @needs_order_store
 class ActionStartFix(Action):
     def name(self) -> str:
@@ -181,7 +190,7 @@ class ActionStartFix(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, events = verified_order(tracker)
         if order is None:
-            send(dispatcher, [FIND_ORDER_FIRST])
+            send(dispatcher, [*answered_before_the_check(tracker), FIND_ORDER_FIRST])
             return verify_first("fix")
         return events + begin_fix(dispatcher, tracker, order)
 
@@ -209,6 +218,7 @@ class ActionShowOrder(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]) -> list[EventType]:
         order, events = verified_order(tracker)
         if order is None or order.order_id != (tracker.get_slot(ORDER_ID) or order.order_id):
+            send(dispatcher, answered_before_the_check(tracker))  # "PO-10009 says BTN incorrect. what even is a btn"
             return [SlotSet(VERIFIED_ORDER, None), *verify_first("explain")]
         return events + show_order(dispatcher, order)
 

@@ -16,13 +16,21 @@ from rasa_sdk.forms import FormValidationAction
 from actions.conversation import latest_bill, needs_order_store, secret_box, verified_order
 from actions.dispatch import send
 from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answers, fix_categories, fix_fields
-from actions.questions import side_answer
+from actions.questions import answer_or_ask_again
 from actions.slots import FIX_CONFIRMED, REQUESTED_SLOT
 from bot import settings
 from bot.core import answers, fixes
-from bot.core.decisions import Decision, asks_for_a_change, decision
+from bot.core.decisions import Decision, asks_for_a_change, asks_something, decision, mentions_a_change
 from bot.core.orders.store import OrderStoreUnavailable
-from bot.core.replies import CONFIRM_AGAIN, CONFIRM_UNCLEAR, FIX_RESTART, answer_problem, confirm_fix, fields_changed
+from bot.core.replies import (
+    CONFIRM_AGAIN,
+    CONFIRM_UNCLEAR,
+    FIX_RESTART,
+    answer_problem,
+    confirm_fix,
+    endings_checked,
+    fields_changed,
+)
 from bot.core.validators import ValidationError
 
 # What the NLU says must be this sure before an answer that words alone don't decide counts
@@ -37,7 +45,7 @@ def kept_value(tracker: Tracker, field: str) -> object:
 def nlu_decision(tracker: Tracker) -> str | None:
     """The classifier's yes or no, for answers the words alone don't decide; never for a
     message that asks something ("that won't get sent with the wrong account info, will it?")."""
-    if "?" in (tracker.latest_message.get("text") or ""):
+    if asks_something(tracker.latest_message.get("text") or ""):
         return None
     intent = tracker.latest_message.get("intent") or {}
     if intent.get("name") in ("affirm", "deny") and (intent.get("confidence") or 0) >= CONFIDENT:
@@ -86,7 +94,7 @@ class ValidateConfirmForm(FormValidationAction):
             return {FIX_CONFIRMED: None, REQUESTED_SLOT: None}
         text = tracker.latest_message.get("text") or ""
         today = settings.today()
-        fields, _ = fix_answers(tracker, order)
+        fields, kept = fix_answers(tracker, order)
         found = {field: f.value for field, f in answers.extract_all(text, today=today).items()}
         said = decision(text)
         # a value typed for the only field the fix asks without naming it is a change only when
@@ -102,6 +110,10 @@ class ValidateConfirmForm(FormValidationAction):
             ),
         }
         edits = {field: value for field, value in edits.items() if value != kept_value(tracker, field)}
+        # "is it the one ending in 0077?", "what if it ended in 0078": the masked end checked, not changed
+        if checked := fixes.ending_checked(fields, kept, text, secret_box()):
+            send(dispatcher, [endings_checked(checked)])
+            return {FIX_CONFIRMED: None}
         if edits:  # a change comes before any yes or no in the same message: it is shown first
             context, box, changed = fixes.FixContext(order, today), secret_box(), {}
             for field, raw in edits.items():
@@ -117,7 +129,9 @@ class ValidateConfirmForm(FormValidationAction):
         answer = None if refuses_a_value else said.value if said else nlu_decision(tracker)
         if answer:
             return {FIX_CONFIRMED: answer}
-        send(dispatcher, [side_answer(tracker) or CONFIRM_UNCLEAR])  # then the summary is asked again
+        answer_or_ask_again(dispatcher, tracker, CONFIRM_UNCLEAR)  # then the summary is asked again
+        if asks_something(text) and mentions_a_change(text):  # "also that name is wrong lol"
+            send(dispatcher, [CONFIRM_UNCLEAR])
         return {FIX_CONFIRMED: None}
 
 

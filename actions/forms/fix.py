@@ -19,7 +19,7 @@ from actions.conversation import needs_order_store, order_store, secret_box
 from actions.dispatch import send
 from actions.noted import noted
 from actions.orders import fix_categories, fix_fields, fix_taken_fields
-from actions.questions import answer_in_passing, side_answer
+from actions.questions import answer_in_passing, answer_or_ask_again
 from actions.slots import FIX_FAILURES, NOTED_ANSWERS, REQUESTED_SLOT, VERIFIED_ORDER
 from bot import settings
 from bot.core import fixes
@@ -107,7 +107,7 @@ class ValidateFixForm(FormValidationAction):
             events.append(SlotSet(field, value))
         if sentence is not None and requested not in given and requested not in problems:
             if not given:  # nothing at all in the message: asked again, not counted as a wrong answer
-                send(dispatcher, [side_answer(tracker) or nothing_found(requested)])
+                answer_or_ask_again(dispatcher, tracker, nothing_found(requested))
             events.append(SlotSet(requested, None))  # the sentence itself is never the value
         if given:
             send(dispatcher, answer_in_passing(tracker))

@@ -19,7 +19,7 @@ from rasa_sdk.forms import FormValidationAction
 from actions.conversation import client_of, needs_order_store, now, order_store
 from actions.dispatch import send
 from actions.noted import noted
-from actions.questions import answer_in_passing, side_answer
+from actions.questions import answer_in_passing, answer_or_ask_again
 from actions.slots import NOTED_ANSWERS, ORDER_ID, ORDER_VERIFIER, REQUESTED_SLOT, VERIFIED_ORDER
 from bot.core import answers
 from bot.core.orders.identity import IdentityCheck, check_identity
@@ -60,7 +60,7 @@ class ValidateVerifyForm(FormValidationAction):
             return {}
         found = answers.extract("order_id", str(value))
         if not found:
-            send(dispatcher, [side_answer(tracker) or ORDER_ID_FORMAT])
+            answer_or_ask_again(dispatcher, tracker, ORDER_ID_FORMAT)
             return {ORDER_ID: None}
         return {ORDER_ID: found.value}
 
@@ -71,7 +71,7 @@ class ValidateVerifyForm(FormValidationAction):
             return {}
         found = answers.extract("order_verifier", str(value))
         if not found:
-            send(dispatcher, [side_answer(tracker) or NO_VERIFIER_GIVEN])
+            answer_or_ask_again(dispatcher, tracker, NO_VERIFIER_GIVEN)
             return {ORDER_VERIFIER: None}
         check = _check(tracker, tracker.get_slot(ORDER_ID) or "", found.value)
         if check.order:

@@ -273,6 +273,17 @@ _NOT_THE_PORT_DATE = re.compile(
     r"|paid|ported|rejected|submitted|received|sent|called|got|happened)\s+(?:on\s+)?$",
     _I,
 )
+# A day refused later in its sentence: "we have a big job monday and i dont want the phones
+# switching that day"; or before it: "any day but friday", "avoid the 14th".
+_REFUSED_LATER = re.compile(
+    r"^[^.?!]{0,80}?\b(?:don'?t|dont|do\s+not|not|never|can'?t|cannot|won'?t|rather\s+not)\b[^.?!]{0,50}?"
+    r"\b(?:that\s+day|that\s+date|then|on\s+it)\b",
+    _I,
+)
+_REFUSED_BEFORE = re.compile(
+    r"\b(?:avoid(?:ing)?|except|anything\s+but|any\s+day\s+but|other\s+than|rather\s+not(?:\s+\w+){0,3})\s+(?:on\s+)?(?:the\s+)?$",
+    _I,
+)
 # Words that make a date in an unprompted message a port date.
 _PORT_CUE = re.compile(
     r"\b(?:port(?:ed|ing)?|move[ds]?|switch|transfer|cut\s*over|go\s+live|date|schedule|foc|contract|agreement)\b", _I
@@ -1150,6 +1161,8 @@ def _port_date(msg: _Message) -> Found | None:
     result = contract_end = None
     for match in _DATE_PHRASE.finditer(msg.text):
         before = msg.text[max(0, match.start() - 60) : match.start()]
+        if _REFUSED_BEFORE.search(before[-30:]) or _REFUSED_LATER.search(msg.text[match.end() :]):
+            continue
         if _NOT_THE_PORT_DATE.search(before[-30:]):
             # an end months away is no date to ask the carrier for yet
             day = _read_date(match.group(), msg.today) if _CONTRACT_END.search(before) else None

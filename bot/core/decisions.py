@@ -54,6 +54,15 @@ _ASKS = re.compile(
 )
 
 
+# A question beside a yes, without its question mark: "do i need to ...", "so what happens to ...";
+# never a request ("ok do it", "can you just send it").
+_ASKS_IN_PASSING = re.compile(
+    r"\b(?:do|does|did|will|would|should|shall|am|is|are)\s+(?:i|we|they|my|our)\b"
+    r"|\b(?:what|where|when|why|how|who|which)\s+(?:is|are|do|does|did|will|would|should|about|happens|if)\b",
+    re.IGNORECASE,
+)
+
+
 def decision(text: str) -> Decision | None:
     """The customer's yes or no in `text`; None when it is neither, or when it asks something."""
     words = " ".join(re.sub(r"[^\w'’ ]+", " ", text.casefold().replace("’", "'")).split())
@@ -62,11 +71,14 @@ def decision(text: str) -> Decision | None:
     refuses = _NO.search(_NOT_REFUSAL.sub(" ", words))
     if refuses:
         return Decision.NO
+    # "fine. one more thing before i confirm, do i need to call verizon": the question comes first
+    if _ASKS_IN_PASSING.search(text):
+        return None
     return Decision.YES if _YES.search(words) and not _HEDGED.search(words) else None
 
 
 _FIX_REQUEST = re.compile(
-    r"\b(fix|re-?submit|resend|correct|update|sort (?:it|this|that|them) out|take care of"
+    r"\b(fix|re-?submit|resend|correct|update|sort (?:it|this|that|them) out|take care of|let'?s do (?:it|this|that)"
     r"|split (?:it|them|the order)|fill (?:it|them|that|those|the details) in|complete (?:it|the order))\b",
     re.IGNORECASE,
 )
@@ -109,7 +121,12 @@ _CHANGE_CUE = re.compile(
 )
 
 
+def mentions_a_change(text: str) -> bool:
+    """Whether a message says a value is wrong or changes ("also that name is wrong lol")."""
+    return bool(_CHANGE_CUE.search(text))
+
+
 def asks_for_a_change(text: str) -> bool:
     """Whether a message at the summary corrects a value ("almost, it's ... Inc, not LLC") rather
     than asking something ("yes go ahead. do i need to sign anything?"): a cue, and no question."""
-    return "?" not in text and bool(_CHANGE_CUE.search(text))
+    return "?" not in text and mentions_a_change(text)

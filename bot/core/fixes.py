@@ -507,3 +507,26 @@ def summary(
     else:
         then = f"Then I'll resubmit the order to {carrier}."
     return f"Here is what I'll do for {order.order_id} ({title}):\n{body}\n{then} Shall I go ahead?"
+
+
+# "how do i know you got it right? it should end in 0077": the summary shows only a secret's end
+_ENDING = re.compile(
+    r"\b(?:ends?|ended|ending)\s+(?:in|with)\s+(\d{2,6})\b|\blast\s+(?:\w+\s+)?(?:digits?\s+)?(?:are|is)\s+(\d{2,6})\b",
+    re.I,
+)
+
+
+def ending_checked(fields: list[str], answers: dict[str, object], text: str, box: SecretBox) -> dict[str, tuple]:
+    """For a message that says how a secret should end, each secret of the fix with those digits
+    and whether the kept value ends so: the check a masked summary can't show. Empty when the
+    message names no ending or the fix holds no secret."""
+    said = _ENDING.search(text)
+    # "it should end in 00002: 421555016100002" gives the whole value: a change, not a check
+    if not said or len(re.findall(r"\d+", text)) > 1:
+        return {}
+    digits = said.group(1) or said.group(2)
+    return {
+        field: (digits, str(plain_value(field, answers[field], box)).endswith(digits))
+        for field in fields
+        if field in SECRET_FIELDS and answers.get(field) is not None
+    }

@@ -188,6 +188,11 @@ FIX_CANCELLED = Reply(
     'Say "fix my order" whenever you want to pick it up again.'
 )
 # an answer to "Shall I go ahead?" that is neither yes, no nor a change: the summary comes again
+# A porting question the FAQ has no sure answer to, asked while a step waits for an answer.
+QUESTION_WITHOUT_ANSWER = Reply(
+    "I'm not sure of the answer to that one, and I'd rather not guess: our porting team can answer it "
+    "if you ask for a person."
+)
 CONFIRM_UNCLEAR = Reply(
     "I haven't sent anything yet. Say yes to resubmit the order with these details, no to leave it as it is, "
     'or tell me what to change (for example "the account name should be ...").'
@@ -265,6 +270,18 @@ _FIELD_NAMES = {
 
 def field_name(field: str) -> str:
     return _FIELD_NAMES.get(field, field.replace("_", " "))
+
+
+def endings_checked(checked: dict[str, tuple[str, bool]]) -> Reply:
+    """Whether each secret ends as the customer says, never showing more of it than they typed."""
+    lines = [
+        f"Yes: the {field_name(field)} I have ends in {digits}."
+        if matches
+        else f"The {field_name(field)} I have does not end in {digits}: tell me the whole {field_name(field)} "
+        "again to change it."
+        for field, (digits, matches) in checked.items()
+    ]
+    return Reply(" ".join(lines))
 
 
 def nothing_found(field: str) -> Reply:

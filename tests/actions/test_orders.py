@@ -19,6 +19,7 @@ from actions.orders import (
     ActionShowOrder,
     ActionStartFix,
 )
+from bot.core.replies import QUESTION_WITHOUT_ANSWER
 from bot.core.secrets import is_ciphertext
 from tests.actions.conftest import make_tracker, run_action, validate
 
@@ -288,8 +289,11 @@ def test_a_change_at_the_summary_changes_that_field_and_asks_again():
 
 def test_anything_else_at_the_summary_keeps_the_change_and_asks_again():
     pin = slots(validate(ValidateFixForm(), answers={"pin": "583920"}, slots=dict(FIXING_PIN))[0])["pin"]
-    events, texts = confirming("will my phone keep working meanwhile?", pin)
+    events, texts = confirming("hmm let me think", pin)
     assert slots(events) == {"fix_confirmed": None} and "I haven't sent anything yet" in texts[0]
+    # a question the FAQ has no sure answer to is not a guess, nor the reminder of what to say
+    events, texts = confirming("will my phone keep working meanwhile?", pin)
+    assert slots(events) == {"fix_confirmed": None} and texts == [QUESTION_WITHOUT_ANSWER.text]
 
 
 def test_a_second_request_for_a_person_reaches_the_same_ticket(demo_store):

@@ -17,10 +17,11 @@ from bot.core.orders.demo import seed_demo
 from bot.core.orders.documents import DocumentDesk
 from bot.core.orders.store import OrderStore
 from bot.core.secrets import SecretBox, generate_key
-from bot.ops.web.documents import DocumentPages
+from bot.ops.web.documents import DocumentPages, letter_summary
 from bot.ops.web.server import serve
 from tests.conftest import sign_letter
 from tests.documents import WINDOWS_PROGRAM, bill
+from tests.unit.records import port_order
 
 SECRET = "integration-document-link-secret-0123456789"
 WIDGET_SITE = "https://www.example-telco.com"
@@ -143,3 +144,9 @@ def test_an_upload_link_is_no_signing_link(site):
     token = desk.link(links.UPLOAD, "PO-10005").rsplit("/", 1)[1]
     assert requests.get(f"{url}/loa/{token}", timeout=10).status_code == 403
     assert upload(f"{url}/upload/not-a-token", bill(TODAY)).status_code == 403
+
+
+def test_the_signing_page_lists_what_the_letter_states_with_the_billing_number():
+    summary = letter_summary(port_order(btn="+17185550130", numbers=("+17185550110", "+17185550111")))
+    assert "Billing telephone number (BTN)</dt><dd>(718) 555-0130" in summary
+    assert "(718) 555-0110, (718) 555-0111" in summary

@@ -398,6 +398,11 @@ CASES = [
     ("requested_foc_date", "can I pick the date it moves? a monday", "2026-12-07"),
     ("requested_foc_date", "thurs", "2026-12-03"),
     ("requested_foc_date", "dec 10, no make that dec 11", "2026-12-11"),
+    # a day refused after it ("... that day") or before it ("any day but ...") is not the port date
+    ("requested_foc_date", "the inspector comes thursday and i'd rather not have the lines move that day", None),
+    ("requested_foc_date", "any day but friday", None),
+    ("requested_foc_date", "avoid the 15th, the 16th is fine", "2026-12-16"),
+    ("requested_foc_date", "we're closed monday so port it tuesday", "2026-12-01"),
     ("requested_foc_date", "asap", None),
     ("requested_foc_date", "whenever works", None),
     ("requested_foc_date", "I paid this morning", None),

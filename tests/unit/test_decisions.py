@@ -67,6 +67,9 @@ def test_a_no_or_a_hesitation_is_no(text):
         "Looks mostly right. Can you confirm the whole number? I want to be sure the end got in.",
         "sure, but one thing first",
         "can the note just say: number unlocked, fee paid, google gave no PIN",
+        # a question without its question mark beside a yes: the question first
+        "ok good. quick thing before i say yes, do i need to send back the old sim",
+        "fine. so what happens to my voicemail",
     ],
 )
 def test_anything_else_is_neither(text):
@@ -81,6 +84,7 @@ def test_anything_else_is_neither(text):
         ("please sort it out", True),
         ("the numbers are on two accounts, can you split them?", True),
         ("fill it in now", True),
+        ("sure lets do it. i think we gave them the wrong suite number", True),
         ("my port PO-10002 was rejected", False),
         ("what does this mean?", False),
     ],

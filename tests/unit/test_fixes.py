@@ -83,6 +83,18 @@ def test_secrets_are_kept_encrypted_and_decrypted_only_for_the_change():
     assert change == {"pin": "583920", "account_number": "4215550109"}
 
 
+def test_how_a_masked_secret_ends_is_checked_against_what_the_customer_says():
+    kept = {"account_number": fixes.check_answer("account_number", "421555013300077", CONTEXT, BOX), "btn": None}
+    fields = ["account_number", "btn"]
+    assert fixes.ending_checked(fields, kept, "how do i know it's right? it should end in 0077", BOX) == {
+        "account_number": ("0077", True)
+    }
+    denied = {"account_number": ("0078", False)}
+    assert fixes.ending_checked(fields, kept, "the last four digits are 0078", BOX) == denied
+    assert fixes.ending_checked(fields, kept, "looks good", BOX) == {}
+    assert fixes.ending_checked(["btn"], {"btn": "+17185550130"}, "it ends in 0130", BOX) == {}  # no secret
+
+
 def test_the_summary_masks_secrets_and_names_moved_numbers():
     answers = {"pin": fixes.check_answer("pin", "583920", CONTEXT, BOX), "numbers": ["+13055550116"]}
     text = fixes.summary(order(), ["multiple_accounts"], ["pin", "numbers"], answers, BOX)

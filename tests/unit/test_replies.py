@@ -14,6 +14,7 @@ from bot.core.replies import (
     clarify_rejection,
     confirm_fix,
     define_term,
+    endings_checked,
     explain_rejection,
     fix_needs_person,
     fix_resubmitted,
@@ -159,3 +160,9 @@ def test_a_bad_answer_is_explained_and_after_repeated_failures_a_person_is_offer
     assert answer_problem(problem, "pin") == [Reply("That PIN is too short.")]
     first, help_ = answer_problem(problem, "pin", "T-Mobile", explain_field=True)
     assert first.text == "That PIN is too short." and "T-Mobile" in help_.text and help_.buttons == (PERSON_BUTTON,)
+
+
+def test_a_secrets_ending_is_confirmed_or_denied_without_more_of_it():
+    assert endings_checked({"account_number": ("0077", True)}).text == "Yes: the account number I have ends in 0077."
+    denied = endings_checked({"pin": ("99", False)}).text
+    assert denied.startswith("The PIN I have does not end in 99") and "again" in denied

@@ -25,6 +25,7 @@ from bot import settings
 from bot.adapters.channels.bodies import sender_address
 from bot.core.documents import links
 from bot.core.documents.intake import MAX_UPLOAD_BYTES, RefusedUpload, too_large
+from bot.core.documents.loa import readable_number
 from bot.core.errors import UserError
 from bot.core.orders.documents import CONSENT, DocumentDesk, SignatureRefused, SignatureRequest
 from bot.core.orders.records import PortOrder
@@ -64,7 +65,8 @@ def letter_summary(order: PortOrder) -> str:
         "Service address": " ".join(v for v in (order.service_address, order.service_zip) if v),
         "Current provider": order.losing_carrier,
         "Account number": mask(order.account_number, keep=4) if order.account_number else None,
-        "Numbers to port": ", ".join(order.numbers),
+        "Billing telephone number (BTN)": readable_number(order.btn) if order.btn else None,
+        "Numbers to port": ", ".join(readable_number(number) for number in order.numbers),
         "Authorized person": ", ".join(v for v in (order.authorized_name, order.authorized_title) if v),
     }
     items = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v or '—')}</dd>" for k, v in rows.items())
