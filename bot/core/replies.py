@@ -114,6 +114,8 @@ def field_help(
     catalog = catalog or load_catalog()
     term = catalog.term(FIELD_TERMS.get(field, ""))
     text = f"{term.term}: {term.definition}" if term else "This is what the carrier needs to accept the port."
+    if field == "order_id":  # "where would i find that?": where it is, not what a port order is
+        text = ORDER_ID_FORMAT.text
     known = catalog.carrier(carrier) if carrier else None
     if field == "pin" and known and known.transfer_pin:
         text += f"\nHow to get it from {known.name}: {known.transfer_pin}"

@@ -16,6 +16,7 @@ from bot.core.replies import (
     define_term,
     endings_checked,
     explain_rejection,
+    field_help,
     fix_needs_person,
     fix_resubmitted,
     fix_started,
@@ -166,3 +167,8 @@ def test_a_secrets_ending_is_confirmed_or_denied_without_more_of_it():
     assert endings_checked({"account_number": ("0077", True)}).text == "Yes: the account number I have ends in 0077."
     denied = endings_checked({"pin": ("99", False)}).text
     assert denied.startswith("The PIN I have does not end in 99") and "again" in denied
+
+
+def test_help_with_the_order_number_says_where_it_is():
+    text = field_help("order_id", offer_person=True).text
+    assert "PO-12345" in text and "e-mail" in text and "hand this to a person" in text
