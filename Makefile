@@ -23,7 +23,7 @@ NLP_BUILT := build/.spacy_pipeline.built
 MODEL := models/assistant.tar.gz
 TRAIN_DATA := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 # the project's own NLU components (config.yml names them)
-NLU_COMPONENTS := bot/nlu/faq_selector.py bot/nlu/notice_featurizer.py bot/nlu/intent_blend.py bot/nlu/feature_joiner.py bot/nlu/sentence_features.py bot/nlu/person_request.py bot/nlu/reason_first.py bot/core/notices.py bot/core/decisions.py
+NLU_COMPONENTS := bot/nlu/faq_selector.py bot/nlu/notice_featurizer.py bot/nlu/intent_blend.py bot/nlu/feature_joiner.py bot/nlu/sentence_features.py bot/nlu/person_request.py bot/nlu/stop_or_question.py bot/nlu/reason_first.py bot/core/notices.py bot/core/decisions.py
 NLP_INPUTS := bot/nlu/pipeline.py bot/core/catalog/__init__.py $(wildcard bot/core/catalog/*.yml)
 
 .PHONY: help install nlp train run run-cluster shell test test-fast lint format eval bench audit lock clean

@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA
 from bot.core.catalog import Catalog, load_catalog, words
 
 _WORD = re.compile(r"[^\W_]+")
+_NT = re.compile(r"n['’]t\b")
 # Codes read only in context: a digit and a letter (WPR), or E, digits and up to 3 letters.
 _CONTEXT_CODE = r"(?:\d[a-z]|e\d{1,4}[a-z]{0,3})"
 _SHORT_CODE = re.compile(_CONTEXT_CODE, re.IGNORECASE)
@@ -67,9 +68,10 @@ class NoticeReader:
             for wording in category.phrases + category.codes:
                 if is_context_code(wording):
                     self._short_codes[wording.upper()] = category.id
-                else:
-                    tokens = words(wording)
-                    self._wordings.setdefault(tokens[0], []).append((tokens, category.id))
+                else:  # customers type "doesnt match" as often as "doesn't match"
+                    for variant in dict.fromkeys((wording, _NT.sub("nt", wording))):
+                        tokens = words(variant)
+                        self._wordings.setdefault(tokens[0], []).append((tokens, category.id))
             for code in category.codes:
                 if _TYPO_CODE.fullmatch(code) and len(code) >= TYPO_CODE_LENGTH:
                     self._typo_codes.append(code.casefold())

@@ -464,3 +464,7 @@ def test_every_category_of_a_notice_is_found_in_its_order(wordings, fillers, sty
 @given(FILLER)
 def test_a_notice_without_any_wording_or_code_names_nothing(text):
     assert find_categories(text) == []
+
+
+def test_a_negation_typed_without_its_apostrophe_reads_as_the_wording():
+    assert [m.category for m in find_categories("at&t said the business name doesnt match")] == ["name_mismatch"]
