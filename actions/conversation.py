@@ -26,7 +26,7 @@ from bot.core.orders.documents import DocumentDesk
 from bot.core.orders.identity import customer_from_token
 from bot.core.orders.records import Document, OrderStatus, PortOrder
 from bot.core.orders.store import OrderStore, OrderStoreUnavailable, UnknownOrder
-from bot.core.replies import ORDERS_UNAVAILABLE, Reply, order_status
+from bot.core.replies import FIX_OFFER, ORDERS_UNAVAILABLE, Reply, order_status
 from bot.core.secrets import SecretBox
 
 logger = logging.getLogger(__name__)
@@ -101,6 +101,15 @@ def status_reply(order: PortOrder) -> Reply:
         signed = [d for d in order_store().documents(order.order_id) if d.kind == SIGNED_LOA]
         return order_status(order, signed_by=signed[-1].evidence["typed_name"] if signed else None)
     return order_status(order)
+
+
+def offered_the_fix(tracker: Tracker) -> bool:
+    """Whether the assistant's last words before the customer's latest message were the offer to
+    fix the order."""
+    events = list(reversed(tracker.events))
+    latest = next((i for i, e in enumerate(events) if e.get("event") == "user"), len(events))
+    said = next((e for e in events[latest:] if e.get("event") == "bot"), None)
+    return bool(said) and said.get("text") == FIX_OFFER.text
 
 
 def latest_bill(order: PortOrder) -> Document | None:

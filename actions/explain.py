@@ -8,14 +8,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation import needs_order_store, order_store, status_reply
+from actions.conversation import needs_order_store, offered_the_fix, order_store, status_reply
 from actions.dispatch import send
 from actions.orders import values_for_the_fix
-from actions.questions import OUT_OF_SCOPE, define_terms, likeliest_intent, side_answers
+from actions.questions import OUT_OF_SCOPE, answer_question, define_terms, likeliest_intent, says_yes, side_answers
 from actions.slots import LOSING_CARRIER, PENDING_CATEGORIES, REJECTION_CATEGORY, VERIFIED_ORDER
 from bot.core import answers, fixes
 from bot.core.catalog import load_catalog
-from bot.core.decisions import Decision, asks_for_a_person, asks_to_fix, decision
+from bot.core.decisions import asks_for_a_person, asks_to_fix
 from bot.core.notices import find_categories
 from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.replies import FIX_OFFER, clarify_rejection, define_term, explain_rejection, not_understood_about
@@ -60,12 +60,6 @@ def names_an_order(tracker: Tracker) -> bool:
     return bool(answers.extract("order_id", tracker.latest_message.get("text") or ""))
 
 
-def offered_the_fix(tracker: Tracker) -> bool:
-    """Whether the assistant's last words were the offer to fix the order."""
-    said = next((e for e in reversed(tracker.events) if e.get("event") == "bot"), None)
-    return bool(said) and said.get("text") == FIX_OFFER.text
-
-
 def where_it_belongs(tracker: Tracker) -> list[EventType]:
     """A message the rules sent to an explanation that is really something else: values for the
     fix of the order found, a request for a person, or an order number (whose own rejection is
@@ -80,7 +74,7 @@ def where_it_belongs(tracker: Tracker) -> list[EventType]:
         return [FollowupAction("action_handoff")]
     # "do we have to fix both the name and the address?", "ya go" to the offer to fix; also before
     # the order is found ("yes please, i already got a new transfer pin": the fix asks for it)
-    if (order or offered_the_fix(tracker)) and (asks_to_fix(text) or decision(text) is Decision.YES):
+    if (order or offered_the_fix(tracker)) and (asks_to_fix(text) or says_yes(text)):
         return [FollowupAction("action_start_fix")]
     if names_an_order(tracker):
         return [FollowupAction("action_start_fix" if asks_to_fix(text) else "action_show_order")]
@@ -99,7 +93,8 @@ def about_the_order(dispatcher: CollectingDispatcher, tracker: Tracker, understa
     own = [r.category for r in order.current_rejections] if order.status == OrderStatus.REJECTED else []
     if understanding.category in own:
         return False
-    send(dispatcher, side_answers(tracker) or [not_understood_about(order, status_reply(order))])
+    if not answer_question(dispatcher, tracker):
+        send(dispatcher, [not_understood_about(order, status_reply(order))])
     return True
 
 
@@ -184,10 +179,10 @@ class ActionRecover(Action):
             return elsewhere
         order_id = tracker.get_slot(VERIFIED_ORDER)
         order = order_store().get(order_id) if order_id else None
-        replies = side_answers(tracker) or ([not_understood_about(order, status_reply(order))] if order else [])
-        if replies:
-            send(dispatcher, replies)
-        else:
+        answered = answer_question(dispatcher, tracker)
+        if not answered and order:
+            send(dispatcher, [not_understood_about(order, status_reply(order))])
+        elif not answered:
             dispatcher.utter_message(response="utter_default")
         return [UserUtteranceReverted()]
 

@@ -81,6 +81,7 @@ _CHATTER = _PRONOUNS | frozenset(
     how what why when where which fix help need want
     doesnt didnt dont isnt wasnt hasnt havent arent werent cant wont couldnt
     match matching mismatch mismatched incorrect invalid
+    seems seem seemed weird odd strange confusing
     """.split()
 )
 # "it should be Priya Raman now", "Margo Feld instead": when, not part of the value

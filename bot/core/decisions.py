@@ -63,6 +63,12 @@ _ASKS_IN_PASSING = re.compile(
 )
 
 
+def asks_in_passing(text: str) -> bool:
+    """Whether a message asks about the customer's own situation ("do i cancel it", "should we tell
+    them"), with or without a question mark: a question, never a request to the assistant."""
+    return bool(_ASKS_IN_PASSING.search(text))
+
+
 def decision(text: str) -> Decision | None:
     """The customer's yes or no in `text`; None when it is neither, or when it asks something."""
     words = " ".join(re.sub(r"[^\w'’ ]+", " ", text.casefold().replace("’", "'")).split())
@@ -72,9 +78,16 @@ def decision(text: str) -> Decision | None:
     if refuses:
         return Decision.NO
     # "fine. one more thing before i confirm, do i need to call verizon": the question comes first
-    if _ASKS_IN_PASSING.search(text):
+    if asks_in_passing(text):
         return None
     return Decision.YES if _YES.search(words) and not _HEDGED.search(words) else None
+
+
+def opens_with_yes(text: str) -> bool:
+    """Whether a message's first sentence is a yes ("yes please. where would i find the order
+    number?"): a yes to an offer, whatever question follows it."""
+    first = re.split(r"[.!?;\n]", text.strip(), maxsplit=1)[0]
+    return decision(first) is Decision.YES
 
 
 _FIX_REQUEST = re.compile(

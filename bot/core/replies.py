@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from bot.core.catalog import Catalog, load_catalog
 from bot.core.fixes import CHECKLIST_FIELD, FIELD_TERMS
 from bot.core.orders.records import PortOrder
-from bot.core.validators import ValidationError
+from bot.core.validators import ValidationError, show_day
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ STATUS_TEXTS = {
     "rejected": "was rejected by {carrier}: {reason}.",
     "awaiting_loa": "is corrected and waits for the new letter of authorization (LOA) to be signed by "
     "{signer}; then it goes back to {carrier}.",
-    "resubmitted": "was corrected and resubmitted to {carrier} on {updated}{signed}. " + NEXT_STEPS,
+    "resubmitted": "was corrected and resubmitted to {carrier} on {updated}{signed}{asked}. " + NEXT_STEPS,
     "foc": "was accepted by {carrier}; your number moves on the FOC date{foc}.",
     "completed": "is complete: your number has moved to us.",
     "cancelled": "was cancelled.",
@@ -163,6 +163,8 @@ def order_status(
         foc=f" ({order.requested_foc_date.isoformat()})" if order.requested_foc_date else "",
         signer=order.authorized_name or "the account holder",
         signed=f", with the letter of authorization {signed_by} signed" if signed_by else "",
+        # "is it still set for thursday the 10th?"
+        asked=f", asking for the port on {show_day(order.requested_foc_date)}" if order.requested_foc_date else "",
     )
     if order.status.value == "awaiting_loa":
         text += (

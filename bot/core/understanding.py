@@ -16,7 +16,10 @@ from bot.core.notices import find_categories
 
 # Intents under which a message may be (or contain) a rejection notice. Others, such as a
 # glossary question ("what is a port freeze?"), name a category's words without being one.
-NOTICE_INTENTS = frozenset({"port_rejected", "nlu_fallback", None})
+# intents whose message may still hold a notice's wording: "my port was rejected", an unsure
+# classification, and a porting question that names the reason ("at&t says the name doesnt match,
+# will the phones still work?")
+NOTICE_INTENTS = frozenset({"port_rejected", "nlu_fallback", "faq", None})
 
 
 @dataclass(frozen=True)

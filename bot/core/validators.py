@@ -244,7 +244,8 @@ def _parse_date(text: str, today: date) -> date | None:
     return None
 
 
-def _show(day: date) -> str:
+def show_day(day: date) -> str:
+    """ "Thursday, December 10, 2026" """
     return f"{day:%A, %B} {day.day}, {day.year}"
 
 
@@ -257,22 +258,23 @@ def port_date(text: str, today: date, country: str = "US") -> date:
     latest = today + timedelta(days=MAX_DAYS_AHEAD)
     while not is_business_day(latest, country):
         latest -= timedelta(days=1)
-    window = f"Please pick a business day between {_show(earliest)} and {_show(latest)}."
+    window = f"Please pick a business day between {show_day(earliest)} and {show_day(latest)}."
     if day < today:
-        raise ValidationError(f"{_show(day)} is in the past. {window}")
+        raise ValidationError(f"{show_day(day)} is in the past. {window}")
     if day == today:
         raise ValidationError(f"A port can't be scheduled for today. {window}")
     if day > latest:  # before the holiday check: the holidays of the year after 9999 can't be computed
         raise ValidationError(
-            f"{_show(day)} is too far away: carriers accept dates at most {MAX_DAYS_AHEAD} days ahead. {window}"
+            f"{show_day(day)} is too far away: carriers accept dates at most {MAX_DAYS_AHEAD} days ahead. {window}"
         )
     if day.weekday() >= 5:
-        raise ValidationError(f"{_show(day)} is a weekend day, and carriers only port on business days. {window}")
+        raise ValidationError(f"{show_day(day)} is a weekend day, and carriers only port on business days. {window}")
     if holiday := holiday_name(day, country):
-        raise ValidationError(f"{_show(day)} is {holiday}, {HOLIDAY_KINDS[country]} when carriers don't port. {window}")
+        kind = HOLIDAY_KINDS[country]
+        raise ValidationError(f"{show_day(day)} is {holiday}, {kind} when carriers don't port. {window}")
     if day < earliest:
         raise ValidationError(
-            f"{_show(day)} is too soon: the current carrier needs at least {MIN_NOTICE_BUSINESS_DAYS} "
+            f"{show_day(day)} is too soon: the current carrier needs at least {MIN_NOTICE_BUSINESS_DAYS} "
             f"business days' notice. {window}"
         )
     return day

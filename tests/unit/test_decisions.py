@@ -1,6 +1,15 @@
 import pytest
 
-from bot.core.decisions import Decision, asks_for_a_change, asks_for_a_person, asks_something, asks_to_fix, decision
+from bot.core.decisions import (
+    Decision,
+    asks_for_a_change,
+    asks_for_a_person,
+    asks_in_passing,
+    asks_something,
+    asks_to_fix,
+    decision,
+    opens_with_yes,
+)
 
 
 @pytest.mark.parametrize(
@@ -156,3 +165,32 @@ def test_a_change_at_the_summary_is_told_from_a_question(text, expected):
 )
 def test_a_question_is_seen_with_or_without_its_question_mark(text, expected):
     assert asks_something(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("yes please. i dont have the order number handy, where would i find it?", True),
+        ("yes like i said earlier, lets fix it. can we pick the day?", True),
+        ("sure. how would i look up the order number though?", True),
+        ("where would i find the order number? yes", False),
+        ("no. what happens now?", False),
+        ("ok but wait, do i need anything first?", False),
+    ],
+)
+def test_a_yes_before_a_question_is_seen(text, expected):
+    assert opens_with_yes(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("you didnt answer about cancelling at&t? do i cancel it", True),
+        ("should we close the old account ourselves", True),
+        ("ok do it", False),
+        ("do not resubmit", False),
+        ("cancel that please", False),
+    ],
+)
+def test_a_question_about_the_customers_own_situation_is_seen(text, expected):
+    assert asks_in_passing(text) is expected

@@ -1,10 +1,10 @@
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
 
 from bot.core.catalog import CATEGORY_IDS, load_catalog
 from bot.core.fixes import CHECKLIST_FIELD
-from bot.core.orders.records import PortOrder
+from bot.core.orders.records import OrderStatus, PortOrder
 from bot.core.replies import (
     NEXT_STEPS,
     PERSON_BUTTON,
@@ -23,6 +23,7 @@ from bot.core.replies import (
     lookup_failed,
     lookup_locked,
     order_found,
+    order_status,
     ticket_opened,
 )
 from bot.core.validators import ValidationError
@@ -172,3 +173,9 @@ def test_a_secrets_ending_is_confirmed_or_denied_without_more_of_it():
 def test_help_with_the_order_number_says_where_it_is():
     text = field_help("order_id", offer_person=True).text
     assert "PO-12345" in text and "e-mail" in text and "hand this to a person" in text
+
+
+def test_the_status_of_a_resubmitted_order_names_the_day_asked_for():
+    order = port_order(status=OrderStatus.RESUBMITTED, requested_foc_date=date(2026, 12, 10))
+    assert "asking for the port on Thursday, December 10, 2026" in order_status(order).text
+    assert "asking for" not in order_status(port_order(status=OrderStatus.RESUBMITTED)).text

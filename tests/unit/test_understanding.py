@@ -101,3 +101,10 @@ def term_parse(text: str, *terms: str) -> dict:
 )
 def test_a_follow_up_that_only_names_terms_asks_for_them(text, terms, expected):
     assert follow_up_terms(term_parse(text, *terms)) == expected
+
+
+def test_a_porting_question_that_names_a_reason_has_its_category():
+    assert categories_for("faq", "at&t says the business name doesnt match, will the phones still work?") == [
+        "name_mismatch"
+    ]
+    assert categories_for("faq", "will the phones still work meanwhile?") == []
