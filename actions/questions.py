@@ -30,8 +30,10 @@ from bot.core.understanding import understand
 CONFIDENT = 0.5
 FAQ_INTENT, ASK_TERM = "faq", "ask_term"
 MAX_TERMS = 3  # defined in one answer; more would bury the one the customer needed
-# a question about what a word means: "what even is a btn", "whats CSR mean", "what does FOC stand for"
-_ASKS_MEANING = re.compile(r"\bwhat(?:'?s|\s+(?:is|are|does|do))\b|\bmean(?:s|ing)?\b|\bstand\s+for\b", re.IGNORECASE)
+# a question about what a word means: "what even is a btn", "what the heck is a BTN", "what does FOC stand for"
+_ASKS_MEANING = re.compile(
+    r"\bwhat(?:'?s|(?:\s+\w+){0,3}?\s+(?:is|are|does|do))\b|\bmean(?:s|ing)?\b|\bstand\s+for\b", re.IGNORECASE
+)
 NLU_FALLBACK, OUT_OF_SCOPE = "nlu_fallback", "out_of_scope"
 # answers about signing the letter: an order waiting for its signature gets its link after them
 ABOUT_SIGNING = frozenset({"faq/loa_signing", "faq/e_signature"})
@@ -48,12 +50,14 @@ def side_answer(tracker: Tracker) -> Reply | None:
 
 
 def answer_question(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """Answers the question the latest message asks: the FAQ's answer (with the link to sign after
-    one about signing); where to go for a question that is not about porting ("do you guys sell
+    """Answers the question the latest message asks: the terms it asks the meaning of defined and
+    the FAQ's answer ("whats FOC mean btw, and is there any fee?"), with the link to sign after an
+    answer about signing; where to go for a question that is not about porting ("do you guys sell
     iphones?"); for a porting question without a sure answer, that a person can answer it rather
     than a guess. False, and nothing said, when the message asks nothing."""
-    if answers := side_answers(tracker):
-        send(dispatcher, answers)
+    replies = [*define_terms(terms_asked(tracker)), *side_answers(tracker)]
+    if replies:
+        send(dispatcher, replies)
     elif not asks_something(tracker.latest_message.get("text") or ""):
         return False
     elif likeliest_intent(tracker) == OUT_OF_SCOPE:

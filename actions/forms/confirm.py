@@ -16,11 +16,18 @@ from rasa_sdk.forms import FormValidationAction
 from actions.conversation import latest_bill, needs_order_store, secret_box, verified_order
 from actions.dispatch import send
 from actions.orders import ActionApplyFix, ActionCancelFix, clear_fix, fix_answers, fix_categories, fix_fields
-from actions.questions import answer_or_ask_again
+from actions.questions import answer_or_ask_again, answer_question
 from actions.slots import FIX_CONFIRMED, REQUESTED_SLOT
 from bot import settings
 from bot.core import answers, fixes
-from bot.core.decisions import Decision, asks_for_a_change, asks_something, decision, mentions_a_change
+from bot.core.decisions import (
+    Decision,
+    asks_for_a_change,
+    asks_something,
+    decision,
+    says_a_value_is_wrong,
+    yes_with_a_question,
+)
 from bot.core.orders.store import OrderStoreUnavailable
 from bot.core.replies import (
     CONFIRM_AGAIN,
@@ -129,8 +136,11 @@ class ValidateConfirmForm(FormValidationAction):
         answer = None if refuses_a_value else said.value if said else nlu_decision(tracker)
         if answer:
             return {FIX_CONFIRMED: answer}
+        if yes_with_a_question(text):  # "yes send it. will i miss any texts during the switch?"
+            answer_question(dispatcher, tracker)
+            return {FIX_CONFIRMED: Decision.YES.value}
         answer_or_ask_again(dispatcher, tracker, CONFIRM_UNCLEAR)  # then the summary is asked again
-        if asks_something(text) and mentions_a_change(text):  # "also that name is wrong lol"
+        if asks_something(text) and says_a_value_is_wrong(text):  # "also that name is wrong lol"
             send(dispatcher, [CONFIRM_UNCLEAR])
         return {FIX_CONFIRMED: None}
 

@@ -282,7 +282,8 @@ _REFUSED_LATER = re.compile(
     _I,
 )
 _REFUSED_BEFORE = re.compile(
-    r"\b(?:avoid(?:ing)?|except|anything\s+but|any\s+day\s+but|other\s+than|rather\s+not(?:\s+\w+){0,3})\s+(?:on\s+)?(?:the\s+)?$",
+    r"\b(?:avoid(?:ing)?|except|never|anything\s+but|any\s+day\s+but|other\s+than|rather\s+not(?:\s+\w+){0,3})"
+    r"\s+(?:on\s+)?(?:a\s+|the\s+)?$",
     _I,
 )
 # Words that make a date in an unprompted message a port date.
@@ -896,6 +897,9 @@ def _street_address(msg: _Message, start: int) -> Found | None:
                 break
             last += 1
         begin, end = _trim(text, tokens[first][0][0], tokens[last][0][1])
+        # "the real address is 3515 Fremont Ave N. do i ...": the period ends the sentence, and no
+        # carrier's record of a street ends with one
+        end -= text[begin:end].endswith(".")
         alone = not re.search(r"\w", text[s_start:begin] + text[end:s_end])  # "1840 Broadway" and nothing else
         street = " ".join(text[slice(*span)] for span, label in tokens[first : last + 1] if label in _STREET_WORDS)
         if _FILLER_WORDS.intersection(_words(street)):  # "55402 same as before", "64112 thanks", "0142 line is"

@@ -83,11 +83,31 @@ def decision(text: str) -> Decision | None:
     return Decision.YES if _YES.search(words) and not _HEDGED.search(words) else None
 
 
-def opens_with_yes(text: str) -> bool:
+def opens_with_yes(text: str, but: bool = False) -> bool:
     """Whether a message's first sentence is a yes ("yes please. where would i find the order
-    number?"): a yes to an offer, whatever question follows it."""
-    first = re.split(r"[.!?;\n]", text.strip(), maxsplit=1)[0]
-    return decision(first) is Decision.YES
+    number?"): a yes, whatever question follows it; with `but`, also a first clause before "but"
+    ("yes go ahead, but is a typed name legal?")."""
+    if not but:
+        return decision(re.split(r"[.!?;\n]", text.strip(), maxsplit=1)[0]) is Decision.YES
+    # the clause before "but" or a full stop, when it asks nothing itself ("ok so what now?" is no yes)
+    first = re.split(r"[.!;\n]|,?\s+but\b", text.strip(), maxsplit=1)[0]
+    return decision(first) is Decision.YES and not asks_something(first)
+
+
+# "one more thing before i confirm", "wait", "first": the customer holds the yes back
+_HOLD = re.compile(
+    r"\b(?:before\s+(?:i|we)\s+(?:confirm|say\s+yes|go\s+ahead|sign|send)|one\s+(?:more\s+)?thing|first|"
+    r"wait|hold\s+on|hang\s+on|not\s+yet)\b",
+    re.IGNORECASE,
+)
+
+
+def yes_with_a_question(text: str) -> bool:
+    """Whether a message at the summary says yes and then asks something ("ok yes send it. but will
+    my phone stop working at any point?"): the question is answered and the yes stands. Not when
+    the yes is held back ("fine. one more thing before i confirm, ...") or a value is called wrong."""
+    held = _HOLD.search(text) or _WRONG.search(text)
+    return opens_with_yes(text, but=True) and asks_something(text) and not held
 
 
 _FIX_REQUEST = re.compile(
@@ -110,7 +130,7 @@ _STAFF = (
     r"(?!\s+(?:authorized|on\s+the\s+account|at|from(?!\s+your\b)|else))"  # "someone from verizon said"
 )
 _PERSON_REQUEST = re.compile(
-    rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:{_STAFF})|\bcall\s+me\b"
+    rf"\b(?:talk|speak|chat)\s+(?:to|with)\s+(?:{_STAFF})|(?<!they )(?<!they'll )(?<!\bit )\bcall\s+me\b"
     rf"|\b(?:get|want|need|give\s+me|connect\s+me|pass|hand|transfer\s+me|escalate|is\s+there|(?:would|'d)\s+like)\b"
     rf".{{0,30}}?(?:{_STAFF})"
     rf"|\b(?:can|could|will|would)\s+(?:{_STAFF}).{{0,25}}\b(?:help|do|handle|look|take|fix|call|ring|phone|contact|reach)\b"
@@ -134,12 +154,18 @@ _CHANGE_CUE = re.compile(
 )
 
 
-def mentions_a_change(text: str) -> bool:
-    """Whether a message says a value is wrong or changes ("also that name is wrong lol")."""
-    return bool(_CHANGE_CUE.search(text))
+_WRONG = re.compile(
+    r"\b(?:wrong|not right|isn'?t right|incorrect|mistake|mistyped|misspelled|typo|should (?:be|say|read))\b",
+    re.IGNORECASE,
+)
+
+
+def says_a_value_is_wrong(text: str) -> bool:
+    """Whether a message says something shown is wrong ("also that name is wrong lol"), beside a question."""
+    return bool(_WRONG.search(text))
 
 
 def asks_for_a_change(text: str) -> bool:
     """Whether a message at the summary corrects a value ("almost, it's ... Inc, not LLC") rather
     than asking something ("yes go ahead. do i need to sign anything?"): a cue, and no question."""
-    return "?" not in text and mentions_a_change(text)
+    return "?" not in text and bool(_CHANGE_CUE.search(text))

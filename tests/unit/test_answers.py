@@ -369,6 +369,8 @@ CASES = [
         "77 Harbor Blvd Suite 410",
     ),
     ("service_address", "1840 Broadway", "1840 Broadway"),
+    # the period that ends the sentence is no part of the street
+    ("service_address", "the real address is 3515 Fremont Ave N. do i need to call them?", "3515 Fremont Ave N"),
     ("service_address", "PO Box 4411, Austin TX 78701", "PO Box 4411"),
     ("service_address", "I already told you 2 times", None),
     ("service_address", "same as on the bill", None),
@@ -401,6 +403,7 @@ CASES = [
     # a day refused after it ("... that day") or before it ("any day but ...") is not the port date
     ("requested_foc_date", "the inspector comes thursday and i'd rather not have the lines move that day", None),
     ("requested_foc_date", "any day but friday", None),
+    ("requested_foc_date", "move it on a wednesday? just never a friday, that's our busiest day", "2026-12-02"),
     ("requested_foc_date", "avoid the 15th, the 16th is fine", "2026-12-16"),
     ("requested_foc_date", "we're closed monday so port it tuesday", "2026-12-01"),
     ("requested_foc_date", "asap", None),

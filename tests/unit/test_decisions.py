@@ -9,6 +9,8 @@ from bot.core.decisions import (
     asks_to_fix,
     decision,
     opens_with_yes,
+    says_a_value_is_wrong,
+    yes_with_a_question,
 )
 
 
@@ -194,3 +196,37 @@ def test_a_yes_before_a_question_is_seen(text, expected):
 )
 def test_a_question_about_the_customers_own_situation_is_seen(text, expected):
     assert asks_in_passing(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("hold on, do you charge to resubmit? and that name isn't right", True),
+        ("are there fees? also that name is wrong lol", True),
+        ("yes go ahead, but is typing my name actually a legal signature? seems weird", False),
+    ],
+)
+def test_a_value_called_wrong_beside_a_question_is_seen(text, expected):
+    assert says_a_value_is_wrong(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ok yes send it. but will my phone stop working at any point?", True),
+        ("yep go ahead. the account is under me, so i can sign it myself right?", True),
+        ("fine. one more thing before i confirm, do i need to call verizon", False),
+        ("looks right. one thing first, do i have to ring them", False),
+        ("yes but the name is wrong, will that matter?", False),
+        ("looks mostly right. can you confirm the whole number?", False),
+        ("ya go", False),  # a yes without a question is a plain yes
+        ("ok so what now? I really want to keep this number", False),
+    ],
+)
+def test_a_yes_with_a_question_at_the_summary_is_seen(text, expected):
+    assert yes_with_a_question(text) is expected
+
+
+def test_a_carrier_that_will_call_is_no_request_for_a_person():
+    assert not asks_for_a_person("and what should I tell Verizon if they call me about the port?")
+    assert asks_for_a_person("just call me at 305-555-0188")
