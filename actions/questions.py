@@ -1,8 +1,9 @@
 """Porting questions asked in passing ("yep looks good, and do our phones stay up until the
 switch?", "zip is 02134 - is that the office or the billing one?"): the classifier may read the
 message as a yes or an answer, but the response selector still knows which question it is. Where
-an answer is expected and none was found, a confident question is answered instead of "I didn't
-catch that", and the flow asks its own question again."""
+an answer is expected and none was found, a question is answered instead of "I didn't catch that"
+(or, without a sure answer, the customer is told that a person can answer it: never a guess, never
+the step's reminder as if the question were a wrong answer), and the flow asks its own question again."""
 
 from __future__ import annotations
 

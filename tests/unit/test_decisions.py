@@ -169,62 +169,37 @@ def test_a_question_is_seen_with_or_without_its_question_mark(text, expected):
     assert asks_something(text) is expected
 
 
+# How a message of several parts is read (customer trials 5-7): a yes before a question, a
+# question about the customer's own situation, a value called wrong, a yes that stands beside a question.
 @pytest.mark.parametrize(
-    "text, expected",
+    "reads, text, expected",
     [
-        ("yes please. i dont have the order number handy, where would i find it?", True),
-        ("yes like i said earlier, lets fix it. can we pick the day?", True),
-        ("sure. how would i look up the order number though?", True),
-        ("where would i find the order number? yes", False),
-        ("no. what happens now?", False),
-        ("ok but wait, do i need anything first?", False),
+        (opens_with_yes, "yes please. i dont have the order number handy, where would i find it?", True),
+        (opens_with_yes, "yes like i said earlier, lets fix it. can we pick the day?", True),
+        (opens_with_yes, "sure. how would i look up the order number though?", True),
+        (opens_with_yes, "where would i find the order number? yes", False),
+        (opens_with_yes, "no. what happens now?", False),
+        (opens_with_yes, "ok but wait, do i need anything first?", False),
+        (asks_in_passing, "you didnt answer about cancelling at&t? do i cancel it", True),
+        (asks_in_passing, "should we close the old account ourselves", True),
+        (asks_in_passing, "ok do it", False),
+        (asks_in_passing, "do not resubmit", False),
+        (asks_in_passing, "cancel that please", False),
+        (says_a_value_is_wrong, "hold on, do you charge to resubmit? and that name isn't right", True),
+        (says_a_value_is_wrong, "are there fees? also that name is wrong lol", True),
+        (says_a_value_is_wrong, "yes go ahead, but is typing my name actually a legal signature? seems weird", False),
+        (yes_with_a_question, "ok yes send it. but will my phone stop working at any point?", True),
+        (yes_with_a_question, "yep go ahead. the account is under me, so i can sign it myself right?", True),
+        (yes_with_a_question, "fine. one more thing before i confirm, do i need to call verizon", False),
+        (yes_with_a_question, "looks right. one thing first, do i have to ring them", False),
+        (yes_with_a_question, "yes but the name is wrong, will that matter?", False),
+        (yes_with_a_question, "looks mostly right. can you confirm the whole number?", False),
+        (yes_with_a_question, "ya go", False),  # a yes without a question is a plain yes
+        (yes_with_a_question, "ok so what now? I really want to keep this number", False),
     ],
 )
-def test_a_yes_before_a_question_is_seen(text, expected):
-    assert opens_with_yes(text) is expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("you didnt answer about cancelling at&t? do i cancel it", True),
-        ("should we close the old account ourselves", True),
-        ("ok do it", False),
-        ("do not resubmit", False),
-        ("cancel that please", False),
-    ],
-)
-def test_a_question_about_the_customers_own_situation_is_seen(text, expected):
-    assert asks_in_passing(text) is expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("hold on, do you charge to resubmit? and that name isn't right", True),
-        ("are there fees? also that name is wrong lol", True),
-        ("yes go ahead, but is typing my name actually a legal signature? seems weird", False),
-    ],
-)
-def test_a_value_called_wrong_beside_a_question_is_seen(text, expected):
-    assert says_a_value_is_wrong(text) is expected
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("ok yes send it. but will my phone stop working at any point?", True),
-        ("yep go ahead. the account is under me, so i can sign it myself right?", True),
-        ("fine. one more thing before i confirm, do i need to call verizon", False),
-        ("looks right. one thing first, do i have to ring them", False),
-        ("yes but the name is wrong, will that matter?", False),
-        ("looks mostly right. can you confirm the whole number?", False),
-        ("ya go", False),  # a yes without a question is a plain yes
-        ("ok so what now? I really want to keep this number", False),
-    ],
-)
-def test_a_yes_with_a_question_at_the_summary_is_seen(text, expected):
-    assert yes_with_a_question(text) is expected
+def test_a_message_of_several_parts_is_read_part_by_part(reads, text, expected):
+    assert reads(text) is expected
 
 
 def test_a_carrier_that_will_call_is_no_request_for_a_person():
