@@ -268,22 +268,20 @@ _WEEKDAY_PHRASE = re.compile(rf"(?:(?:next|this|coming|on|a)\s+)?({_WEEKDAY})", 
 _ORDINAL_DAY = re.compile(r"\bthe\s+(\d{1,2})(?:st|nd|rd|th)$", _I)
 _WEEKDAY_AND_DAY = re.compile(rf"({_WEEKDAY}),?\s+the\s+(\d{{1,2}})(?:st|nd|rd|th)", _I)
 _FROM_NOW = re.compile(r"(\w+) (days?|weeks?) from (?:now|today)", _I)
-# A date right after these words is not the port date: "contract ends march 31", "not monday".
+# A date right after these words is not the port date: "contract ends march 31", "not monday", and
+# a day refused before it: "any day but friday", "avoid the 14th", "never a friday".
 _NOT_THE_PORT_DATE = re.compile(
     r"\b(?:ends?|ending|ended|expires?|expiring|expired|until|till|thru|through|not|was|were|since|last"
-    r"|paid|ported|rejected|submitted|received|sent|called|got|happened)\s+(?:on\s+)?$",
+    r"|paid|ported|rejected|submitted|received|sent|called|got|happened)\s+(?:on\s+)?$"
+    r"|\b(?:avoid(?:ing)?|except|never|anything\s+but|any\s+day\s+but|other\s+than|rather\s+not(?:\s+\w+){0,3})"
+    r"\s+(?:on\s+)?(?:a\s+|the\s+)?$",
     _I,
 )
 # A day refused later in its sentence: "we have a big job monday and i dont want the phones
-# switching that day"; or before it: "any day but friday", "avoid the 14th".
+# switching that day".
 _REFUSED_LATER = re.compile(
     r"^[^.?!]{0,80}?\b(?:don'?t|dont|do\s+not|not|never|can'?t|cannot|won'?t|rather\s+not)\b[^.?!]{0,50}?"
     r"\b(?:that\s+day|that\s+date|then|on\s+it)\b",
-    _I,
-)
-_REFUSED_BEFORE = re.compile(
-    r"\b(?:avoid(?:ing)?|except|never|anything\s+but|any\s+day\s+but|other\s+than|rather\s+not(?:\s+\w+){0,3})"
-    r"\s+(?:on\s+)?(?:a\s+|the\s+)?$",
     _I,
 )
 # Words that make a date in an unprompted message a port date.
@@ -1166,7 +1164,7 @@ def _port_date(msg: _Message) -> Found | None:
     result = contract_end = None
     for match in _DATE_PHRASE.finditer(msg.text):
         before = msg.text[max(0, match.start() - 60) : match.start()]
-        if _REFUSED_BEFORE.search(before[-30:]) or _REFUSED_LATER.search(msg.text[match.end() :]):
+        if _REFUSED_LATER.search(msg.text[match.end() :]):
             continue
         if _NOT_THE_PORT_DATE.search(before[-30:]):
             # an end months away is no date to ask the carrier for yet
